@@ -1,0 +1,1 @@
+"""reasonrl.launch (see DESIGN.md)."""

@@ -1,0 +1,1 @@
+"""reasonrl.rewards (see DESIGN.md)."""

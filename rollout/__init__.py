@@ -1,0 +1,1 @@
+"""reasonrl.rollout (see DESIGN.md)."""

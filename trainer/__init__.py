@@ -1,0 +1,1 @@
+"""reasonrl.trainer (see DESIGN.md)."""
