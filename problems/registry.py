@@ -124,7 +124,7 @@ def get_family(name: str) -> Family:
     try:
         return _FAMILIES[name]
     except KeyError:
-        raise KeyError(f"unknown problem family {name!r}; choose one of {', '.join(sorted(_FAMILIES))}") from None
+        raise ValueError(f"unknown problem family {name!r}; choose one of {', '.join(sorted(_FAMILIES))}") from None
 
 
 def all_families() -> list[Family]:

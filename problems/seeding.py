@@ -15,14 +15,14 @@ from hashlib import blake2b
 HELDOUT_BUCKETS = 32
 
 
-def _hash64(text: str) -> int:
+def hash64(text: str) -> int:
     return int.from_bytes(blake2b(text.encode(), digest_size=8).digest(), "little")
 
 
 def item_rng(split: str, family: str, seed: int, index: int, difficulty: int, attempt: int) -> random.Random:
-    return random.Random(_hash64(f"{split}|{family}|{seed}|{index}|{difficulty}|{attempt}"))
+    return random.Random(hash64(f"{split}|{family}|{seed}|{index}|{difficulty}|{attempt}"))
 
 
 def is_heldout(family: str, question: str) -> bool:
     """Whether a problem belongs to the held-out split (content-addressed, seed-free)."""
-    return _hash64(f"{family}|{question}") % HELDOUT_BUCKETS == 0
+    return hash64(f"{family}|{question}") % HELDOUT_BUCKETS == 0

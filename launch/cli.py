@@ -1,0 +1,18 @@
+"""The `reasonrl` command. Sub-commands live in their own modules and are added here."""
+
+from __future__ import annotations
+
+import typer
+
+from .problems_cli import app as problems_app
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, help="Reinforcement learning for reasoning language models.")
+app.add_typer(problems_app, name="problems")
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()
