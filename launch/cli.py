@@ -6,7 +6,9 @@ import typer
 
 from .problems_cli import app as problems_app
 
-app = typer.Typer(no_args_is_help=True, add_completion=False, help="Reinforcement learning for reasoning language models.")
+app = typer.Typer(
+    no_args_is_help=True, add_completion=False, help="Reinforcement learning for reasoning language models."
+)
 app.add_typer(problems_app, name="problems")
 
 

@@ -34,7 +34,9 @@ class Curriculum:
         for d in (self.start, self.min_level, self.max_level):
             check_difficulty(d)
         if not self.min_level <= self.start <= self.max_level:
-            raise ValueError(f"curriculum start {self.start} is outside min_level..max_level ({self.min_level}..{self.max_level})")
+            raise ValueError(
+                f"curriculum start {self.start} is outside min_level..max_level ({self.min_level}..{self.max_level})"
+            )
         if not 0 <= self.lower_below < self.raise_above <= 1:
             raise ValueError("curriculum thresholds need 0 <= lower_below < raise_above <= 1")
         if self.window < 1:

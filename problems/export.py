@@ -83,7 +83,9 @@ class ExportPlan:
         return [(k, s, min(s + self.shard_size, self.n)) for k, s in enumerate(range(0, self.n, self.shard_size))]
 
 
-def plan_export(out: str | Path, n: int, mixture: str, difficulty: int, seed: int, shard_size: int = 20_000) -> ExportPlan:
+def plan_export(
+    out: str | Path, n: int, mixture: str, difficulty: int, seed: int, shard_size: int = 20_000
+) -> ExportPlan:
     """Validate everything before any problem is generated or any file written."""
     out = Path(out)
     if n < 1:
@@ -135,6 +137,11 @@ def export_parquet(plan: ExportPlan, workers: int | None = None, progress: bool 
             count = fut.result()
             written += count
             bar.update(count)
-    manifest = {"n": written, "difficulty": plan.difficulty, "seed": plan.seed, "mixture": dict(zip(plan.mixture.families, plan.mixture.weights))}
+    manifest = {
+        "n": written,
+        "difficulty": plan.difficulty,
+        "seed": plan.seed,
+        "mixture": dict(zip(plan.mixture.families, plan.mixture.weights)),
+    }
     (plan.out / "export.json").write_text(json.dumps(manifest, indent=2, sort_keys=True))
     return written

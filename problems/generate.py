@@ -35,7 +35,15 @@ def generate(
 
 
 def _assemble(
-    draft: Draft, family: str, version: int, seed: int, index: int, difficulty: int, knobs, answer_format: str, split: str
+    draft: Draft,
+    family: str,
+    version: int,
+    seed: int,
+    index: int,
+    difficulty: int,
+    knobs,
+    answer_format: str,
+    split: str,
 ) -> Problem:
     return Problem(
         uid=f"{split}/{family}/d{difficulty}/s{seed}/{index}",

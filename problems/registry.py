@@ -69,7 +69,9 @@ _loaded = False
 
 def check_difficulty(difficulty: int) -> None:
     if not isinstance(difficulty, int) or not MIN_DIFFICULTY <= difficulty <= MAX_DIFFICULTY:
-        raise ValueError(f"difficulty {difficulty!r} is out of range; choose an integer {MIN_DIFFICULTY}..{MAX_DIFFICULTY}")
+        raise ValueError(
+            f"difficulty {difficulty!r} is out of range; choose an integer {MIN_DIFFICULTY}..{MAX_DIFFICULTY}"
+        )
 
 
 def _validate_levels(name: str, levels: Sequence[dict[str, Any]]) -> tuple[Knobs, ...]:

@@ -87,6 +87,8 @@ class ProblemStream:
             self.curriculum.load_state_dict(state["curriculum"])
 
 
-def heldout_problems(mixture: str | dict[str, float] | Mixture, difficulty: int, n: int, seed: int = 0) -> list[Problem]:
+def heldout_problems(
+    mixture: str | dict[str, float] | Mixture, difficulty: int, n: int, seed: int = 0
+) -> list[Problem]:
     """A fixed evaluation set that no training stream can produce (content-partitioned)."""
     return ProblemStream(mixture, difficulty=difficulty, seed=seed, split="heldout").take(n)
