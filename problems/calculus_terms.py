@@ -64,7 +64,8 @@ def sqrt_f(arg: tuple[str, str]) -> Factor:
 
 
 def paren(p: Poly, power: int = 1, var: str = "x", bare_latex: bool = False) -> Factor:
-    """(p)**power; with bare_latex and power 1 the LaTeX has no parentheses (a lone numerator/denominator)."""
+    """(p)**power; with bare_latex and power 1 the LaTeX has no parentheses: only for the lone numerator or
+    denominator of a term whose coefficient is an integer (render() writes \\frac{top}{bottom})."""
     plain, latex = p.plain(var), p.latex(var)
     if power == 1:
         return f"({plain})", latex if bare_latex else f"({latex})"
@@ -81,9 +82,8 @@ def term(coef: Rational, num: Sequence[Factor] = (), den: Sequence[Factor] = ())
 def render(t: Term) -> tuple[bool, str, str]:
     """(negative, plain magnitude, latex magnitude) of one term."""
     coef, num, den = t
-    c = Fraction(coef)
-    neg, c = c < 0, abs(c)
-    p, q = c.numerator, c.denominator
+    neg = coef < 0
+    p, q = abs(coef.numerator), coef.denominator
     ntok = ([str(p)] if p != 1 or not num else []) + [f[0] for f in num]
     dtok = ([str(q)] if q != 1 else []) + [f[0] for f in den]
     plain = "*".join(ntok)
@@ -114,7 +114,7 @@ def merge(terms: Sequence[Term]) -> list[Term]:
         if key in acc:
             acc[key][0] += t[0]
         else:
-            acc[key] = [Fraction(t[0]), t[1], t[2]]
+            acc[key] = [t[0], t[1], t[2]]
             order.append(key)
     return [(acc[k][0], acc[k][1], acc[k][2]) for k in order if acc[k][0] != 0]
 
@@ -142,10 +142,11 @@ def _basis_factor(key: tuple) -> tuple[Factor, ...]:
         return ()
     if name == "pi":
         return (("pi", "\\pi"),) if arg == 1 else ((f"pi**{arg}", f"\\pi^{{{arg}}}"),)
-    if name == "E":
+    if name == "E":  # the exponent may be a fraction: E**(3/2), e^{\\frac{3}{2}}
         if arg == 1:
             return (("E", "e"),)
-        return ((f"E**{arg}" if arg > 0 else f"E**({arg})", f"e^{{{arg}}}"),)
+        plain = f"E**{arg}" if arg > 0 and Fraction(arg).denominator == 1 else f"E**({frac_plain(arg)})"
+        return ((plain, f"e^{{{frac_latex(arg)}}}"),)
     if name == "log":
         return (
             (f"log({frac_plain(arg)})", f"\\ln {arg}" if Fraction(arg).denominator == 1 else f"\\ln {frac_latex(arg)}"),

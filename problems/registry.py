@@ -26,11 +26,9 @@ class Knobs(dict):
     """A level's knob values, readable as attributes (`k.digits`). Knobs are numbers;
     a categorical knob is an ordinal int documented by its family."""
 
-    def __getattr__(self, name: str) -> Any:
-        try:
-            return self[name]
-        except KeyError:
-            raise AttributeError(name) from None
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.__dict__.update(self)  # plain attribute lookups: generators read knobs in hot loops
 
 
 @dataclass(frozen=True)
