@@ -172,3 +172,21 @@ def exact_terms(total: Exact) -> list[Term]:
 def exact_text(total: Exact) -> tuple[str, str]:
     """(plain, latex) of an exact number; '0' when every coefficient vanishes."""
     return join(exact_terms(total))
+
+
+def draw_distinct(rng, k, builders: Sequence, template: int, terms: int) -> list:
+    """`terms` built terms: one of the level's top template class, the rest of any class up to it,
+    shuffled, each redrawn (a bounded number of times) when it repeats an earlier term."""
+    classes = [template] + [rng.randint(0, template) for _ in range(terms - 1)]
+    rng.shuffle(classes)
+    parts: list = []
+    seen: set = set()
+    for cls in classes:
+        for _ in range(8):
+            built = builders[cls](rng, k)
+            key = term_key(built[0])
+            if key not in seen:
+                break
+        seen.add(key)
+        parts.append(built)
+    return parts

@@ -148,17 +148,6 @@ def mod_pow_steps(a: int, e: int, m: int) -> tuple[int, list[str]]:
     return result, lines
 
 
-# First names for word problems (sorted, fixed order: never iterate a set of strings).
-NAMES = (
-    "Aaron", "Abigail", "Ada", "Ahmed", "Aisha", "Alice", "Amara", "Ben", "Bianca", "Carlos",
-    "Chen", "Chloe", "Daniel", "Diego", "Elena", "Emma", "Ethan", "Fatima", "Felix", "Grace",
-    "Hana", "Hugo", "Ines", "Isaac", "Ivan", "Jack", "Jamal", "Julia", "Kai", "Kenji",
-    "Laila", "Leo", "Lucas", "Maya", "Mei", "Mia", "Nadia", "Noah", "Nora", "Omar",
-    "Oscar", "Paula", "Priya", "Quinn", "Rafael", "Ravi", "Rosa", "Sam", "Sara", "Sofia",
-    "Tariq", "Theo", "Uma", "Victor", "Wei", "Yara", "Yusuf", "Zara", "Zoe", "Liam",
-)  # fmt: skip
-
-
 def random_factorization(
     rng: random.Random, kmin: int, kmax: int, max_prime: int, max_exp: int, big_prime: int, cap: int
 ) -> list[tuple[int, int]]:

@@ -14,6 +14,7 @@ import random
 from fractions import Fraction
 
 from ..mathtext import frac_latex, frac_plain, signed_join, split_square
+from ..names import NAMES
 from ..registry import Draft, Knobs, family
 from ..types import Answer
 
@@ -34,11 +35,6 @@ LEVELS = [
 # angle_grain: central angles are multiples of 30 or 45 degrees (0), of 10 (1), of 5 (2), any whole degree (3).
 ANGLE_STEPS = ((30, 45), (10,), (5,), (1,))
 
-NAMES = (
-    "Ava", "Ben", "Chloe", "Diego", "Emma", "Farah", "Gabe", "Hana", "Ivan", "Jade", "Kofi", "Lena", "Mateo", "Nora",
-    "Omar", "Priya", "Quinn", "Rosa", "Sam", "Tara", "Uma", "Victor", "Wen", "Xavier", "Yara", "Zane", "Aiden",
-    "Bella", "Carlos", "Dana", "Eli", "Fiona", "Grace", "Hugo", "Isla", "Jonas", "Kira", "Leo", "Maya", "Nils",
-)  # fmt: skip
 OBJECTS = (
     ("circular garden", ("m", "ft")),
     ("round pizza", ("in", "cm")),

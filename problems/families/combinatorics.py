@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 from math import comb, factorial, perm
 
+from ..names import NAMES
 from ..registry import Draft, Knobs, family
 from ..types import Answer
 
@@ -28,13 +29,6 @@ LEVELS = [
     dict(min_kind=COMMITTEE, max_kind=STARS_BARS, max_n=24),
 ]
 
-NAMES = (
-    "Ava", "Ben", "Chloe", "Diego", "Emma", "Farah", "Gabe", "Hana", "Ivan", "Jade", "Kofi", "Lena", "Mateo", "Nora",
-    "Omar", "Priya", "Quinn", "Rosa", "Sam", "Tara", "Uma", "Victor", "Wen", "Xavier", "Yara", "Zane", "Aiden",
-    "Bella", "Carlos", "Dana", "Eli", "Fiona", "Grace", "Hugo", "Isla", "Jonas", "Kira", "Leo", "Maya", "Nils",
-    "Olivia", "Pablo", "Rhea", "Soren", "Tess", "Umar", "Vera", "Wade", "Ximena", "Yusuf", "Zoe", "Amir", "Bianca",
-    "Cyrus", "Daria", "Emil", "Freya", "Gideon", "Hazel", "Idris",
-)  # fmt: skip
 ITEMS = (
     "books", "novels", "songs", "photos", "paintings", "stickers", "postcards", "toys", "plants", "board games",
     "puzzles", "shirts", "movies", "comic books", "records", "coins", "stamps", "posters", "mugs", "scarves",

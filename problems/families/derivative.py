@@ -15,6 +15,7 @@ from math import gcd
 from ..calculus_terms import (
     Factor,
     Term,
+    draw_distinct,
     exp_f,
     func,
     join,
@@ -26,7 +27,6 @@ from ..calculus_terms import (
     poly_arg,
     sqrt_f,
     term,
-    term_key,
     xpow,
 )
 from ..poly import Poly
@@ -205,18 +205,7 @@ QUESTIONS = (
 @family("derivative", kind="expression", category="calculus", levels=LEVELS)
 def derivative(rng: random.Random, k: Knobs) -> Draft:
     """Differentiate a sum of power, trig, exp and log terms (product, chain and quotient rules higher up)."""
-    classes = [k.template] + [rng.randint(0, k.template) for _ in range(k.terms - 1)]
-    rng.shuffle(classes)
-    parts: list[Built] = []
-    seen: set = set()
-    for cls in classes:
-        for _ in range(8):  # bounded redraw of a term that repeats an earlier one
-            built = BUILDERS[cls](rng, k)
-            key = term_key(built[0])
-            if key not in seen:
-                break
-        seen.add(key)
-        parts.append(built)
+    parts: list[Built] = draw_distinct(rng, k, BUILDERS, k.template, k.terms)
     f_plain, f_latex = join([p[0] for p in parts])
     d_terms = merge([t for p in parts for t in p[1]])
     d_plain, d_latex = join(d_terms)

@@ -13,15 +13,9 @@ from __future__ import annotations
 
 import random
 
+from ..names import NAMES
 from ..registry import Draft, Knobs, family
 from ..types import Answer
-
-NAMES = (
-    "Aaron Alice Amir Beatrice Bella Bob Caleb Carol Chloe Daniel Diana Elena Ethan Felix Fiona Frank George "
-    "Gina Grace Hannah Hugo Ingrid Isaac Ivan Jack Judy Julia Kevin Kira Laura Leo Lily Mason Maya Nina Noah "
-    "Nora Olivia Oscar Owen Paula Peggy Priya Quinn Rosa Rupert Ryan Sam Sarah Sybil Tara Tom Trent Uma "
-    "Ursula Vera Victor Walter Wendy Xavier Yara Yusuf Zack Zoe"
-).split()
 
 # Statement forms, in increasing complexity; the `forms` knob allows the first ones up to it.
 IS, SAME, EITHER, IF, EXACTLY = range(1, 6)  # forms knob: 1 IS+SAME, 2 +EITHER, 3 +IF, 4 +EXACTLY

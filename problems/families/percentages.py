@@ -13,7 +13,7 @@ import random
 from fractions import Fraction
 
 from ..mathtext import frac_plain
-from ..numbers import NAMES
+from ..names import NAMES
 from ..registry import Draft, Knobs, family
 from ..types import Answer
 

@@ -13,6 +13,7 @@ from fractions import Fraction
 from math import comb
 
 from ..mathtext import frac_latex, frac_plain
+from ..names import NAMES
 from ..registry import Draft, Knobs, family
 from ..types import Answer
 
@@ -31,13 +32,6 @@ LEVELS = [
     dict(min_kind=DRAWS, max_kind=TRIALS, max_count=25, max_draws=4),
 ]
 
-NAMES = (
-    "Ava", "Ben", "Chloe", "Diego", "Emma", "Farah", "Gabe", "Hana", "Ivan", "Jade", "Kofi", "Lena", "Mateo", "Nora",
-    "Omar", "Priya", "Quinn", "Rosa", "Sam", "Tara", "Uma", "Victor", "Wen", "Xavier", "Yara", "Zane", "Aiden",
-    "Bella", "Carlos", "Dana", "Eli", "Fiona", "Grace", "Hugo", "Isla", "Jonas", "Kira", "Leo", "Maya", "Nils",
-    "Olivia", "Pablo", "Rhea", "Soren", "Tess", "Umar", "Vera", "Wade", "Ximena", "Yusuf", "Zoe", "Amir", "Bianca",
-    "Cyrus", "Daria", "Emil", "Freya", "Gideon", "Hazel", "Idris",
-)  # fmt: skip
 COLORS = ("red", "blue", "green", "yellow", "white", "black", "purple", "orange", "pink", "gray")
 CONTAINERS = ("bag", "box", "jar", "urn", "basket", "drawer")
 OBJECTS = ("marbles", "balls", "beads", "tokens", "chips", "cubes")

@@ -12,6 +12,7 @@ import random
 from math import gcd, isqrt
 
 from ..mathtext import split_square, surd_latex, surd_plain
+from ..names import NAMES
 from ..registry import Draft, Knobs, family
 from ..types import Answer
 
@@ -46,13 +47,6 @@ def _triples(limit: int) -> list[tuple[int, int, int]]:
 
 TRIPLES = _triples(150)
 SQUAREFREE = [n for n in range(2, 31) if split_square(n)[0] == 1]
-NAMES = (
-    "Ava", "Ben", "Chloe", "Diego", "Emma", "Farah", "Gabe", "Hana", "Ivan", "Jade", "Kofi", "Lena", "Mateo", "Nora",
-    "Omar", "Priya", "Quinn", "Rosa", "Sam", "Tara", "Uma", "Victor", "Wen", "Xavier", "Yara", "Zane", "Aiden",
-    "Bella", "Carlos", "Dana", "Eli", "Fiona", "Grace", "Hugo", "Isla", "Jonas", "Kira", "Leo", "Maya", "Nils",
-    "Olivia", "Pablo", "Rhea", "Soren", "Tess", "Umar", "Vera", "Wade", "Ximena", "Yusuf", "Zoe", "Amir", "Bianca",
-    "Cyrus", "Daria", "Emil", "Freya", "Gideon", "Hazel", "Idris",
-)  # fmt: skip
 UNITS = ("m", "ft", "cm", "in", "yd")
 UNIT_WORDS = {"m": "meters", "ft": "feet", "cm": "centimeters", "in": "inches", "yd": "yards", "km": "kilometers",
               "mi": "miles"}  # fmt: skip

@@ -201,6 +201,23 @@ def _permutation(rng: random.Random, g: _Geometry) -> list[int]:
     return order
 
 
+def _single(unit_masks, digits, cover: list[int], cell: int, value: int, free: int) -> int:
+    """Why `value` is forced in `cell` (a HIDDEN_* or NAKED reason), or 0 when it is not a single.
+    `free` holds the blank cells where `value` could still go; `cover[d]` the cells that see a d."""
+    bit = 1 << cell
+    row, col, box = unit_masks
+    if box & free == bit:
+        return HIDDEN_BOX
+    if row & free == bit:
+        return HIDDEN_ROW
+    if col & free == bit:
+        return HIDDEN_COL
+    for d in digits:
+        if d != value and not cover[d] >> cell & 1:
+            return 0
+    return NAKED
+
+
 def _dig(rng: random.Random, g: _Geometry, grid, target: int) -> tuple[int, list[tuple[int, int]]]:
     """Blank up to `target` cells; returns the blank mask and a singles path (cell, reason) that refills them.
 
@@ -227,21 +244,9 @@ def _dig(rng: random.Random, g: _Geometry, grid, target: int) -> tuple[int, list
             m |= peers[p]
         e = empty | b
         free = e & ~m  # blank cells where v could still go
-        row, col, box = units[c]
-        if box & free == b:
-            reason = HIDDEN_BOX
-        elif row & free == b:
-            reason = HIDDEN_ROW
-        elif col & free == b:
-            reason = HIDDEN_COL
-        else:
-            reason = NAKED
-            for d in digits:
-                if d != v and not cover[d] >> c & 1:
-                    reason = 0
-                    break
-            if not reason:
-                continue
+        reason = _single(units[c], digits, cover, c, v, free)
+        if not reason:
+            continue
         empty, cells_of[v], cover[v] = e, rest, m
         removed.append((c, reason))
         if len(removed) == target:
@@ -288,22 +293,10 @@ def _singles_path(g: _Geometry, grid, empty: int, hint: list[int], cover: list[i
         for x in pending:
             w, b = grid[x], 1 << x
             free = empty & ~cover[w]
-            row, col, box = units[x]
-            if box & free == b:
-                reason = HIDDEN_BOX
-            elif row & free == b:
-                reason = HIDDEN_ROW
-            elif col & free == b:
-                reason = HIDDEN_COL
-            else:
-                reason = NAKED
-                for d in digits:
-                    if d != w and not cover[d] >> x & 1:
-                        reason = 0
-                        break
-                if not reason:
-                    stuck.append(x)
-                    continue
+            reason = _single(units[x], digits, cover, x, w, free)
+            if not reason:
+                stuck.append(x)
+                continue
             empty &= ~b
             cover[w] |= peers[x]
             path.append((x, reason))
