@@ -5,11 +5,13 @@ from __future__ import annotations
 import typer
 
 from .problems_cli import app as problems_app
+from .verify_cli import verify
 
 app = typer.Typer(
     no_args_is_help=True, add_completion=False, help="Reinforcement learning for reasoning language models."
 )
 app.add_typer(problems_app, name="problems")
+app.command("verify")(verify)
 
 
 def main() -> None:
