@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import re
 
+from .braces import matching_brace
+
 _TEXT_CMD = re.compile(
     r"\\(?:text|textbf|textit|textrm|textsf|texttt|mathrm|mathbf|mathit|mathsf|mbox|operatorname)\s*\{"
 )
@@ -81,26 +83,6 @@ def unwrap_text_commands(text: str) -> str:
         pos = end + 1
     out.append(text[pos:])
     return "".join(out)
-
-
-def matching_brace(text: str, open_at: int) -> int:
-    """Index of the `}` closing the `{` at `open_at` (escaped braces ignored), or -1."""
-    depth = 0
-    i = open_at
-    n = len(text)
-    while i < n:
-        c = text[i]
-        if c == "\\":
-            i += 2
-            continue
-        if c == "{":
-            depth += 1
-        elif c == "}":
-            depth -= 1
-            if depth == 0:
-                return i
-        i += 1
-    return -1
 
 
 def strip_currency(text: str) -> str:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from math import gcd, log2
 
+from ..braces import matching_brace
 from ..types import Limits, ParseError, Refused
 from .ast import Num
 from .names import (
@@ -388,19 +389,7 @@ def brace_argument(text: str, pos: int) -> tuple[str, int]:
     pos = _SPACES.match(text, pos).end()
     if text[pos : pos + 1] != "{":
         return "", -1
-    depth = 0
-    i = pos
-    n = len(text)
-    while i < n:
-        ch = text[i]
-        if ch == "\\":
-            i += 2
-            continue
-        if ch == "{":
-            depth += 1
-        elif ch == "}":
-            depth -= 1
-            if depth == 0:
-                return text[pos + 1 : i], i + 1
-        i += 1
-    raise ParseError("unbalanced braces")
+    close = matching_brace(text, pos)
+    if close < 0:
+        raise ParseError("unbalanced braces")
+    return text[pos + 1 : close], close + 1
