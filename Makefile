@@ -30,6 +30,7 @@ test: $(VENV)/.installed
 
 bench: $(VENV)/.installed-bench
 	OMP_NUM_THREADS=$(THREADS) $(PY) bench/problems.py
+	OMP_NUM_THREADS=$(THREADS) $(PY) bench/rewards.py
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
