@@ -26,7 +26,7 @@ demo: $(VENV)/.installed
 	$(VENV)/bin/reasonrl problems sample all --difficulty 3 -n 1
 
 test: $(VENV)/.installed
-	$(PY) -m pytest -n 2 -q
+	$(PY) -m pytest -n 2 --dist loadfile -q
 
 bench: $(VENV)/.installed-bench
 	OMP_NUM_THREADS=$(THREADS) $(PY) bench/problems.py

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from .init_model_cli import init_model
 from .problems_cli import app as problems_app
 from .verify_cli import verify
 
@@ -12,6 +13,7 @@ app = typer.Typer(
 )
 app.add_typer(problems_app, name="problems")
 app.command("verify")(verify)
+app.command("init-model")(init_model)
 
 
 def main() -> None:
