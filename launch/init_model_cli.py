@@ -27,8 +27,8 @@ def init_model(
     start = time.perf_counter()
     from transformers.utils import logging as hf_logging
 
-    from reasonrl.rollout.tiny_model import init_model as build_and_save
-    from reasonrl.rollout.tiny_model import param_count
+    from reasonrl.launch.tiny_model import init_model as build_and_save
+    from reasonrl.launch.tiny_model import param_count
 
     hf_logging.disable_progress_bar()
     model, tokenizer = build_and_save(out, size=size, seed=seed)

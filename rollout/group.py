@@ -7,7 +7,9 @@ in-process workers, for debug mode (no Ray).
 
 from __future__ import annotations
 
+import dataclasses
 import heapq
+import random
 import time
 from collections.abc import Mapping, Sequence
 from typing import Any
@@ -26,16 +28,31 @@ class RolloutError(RuntimeError):
 def shard_prompts(prompts: Sequence[str], n: int, max_new_tokens: int, num_shards: int) -> list[list[int]]:
     """Split prompt indices into `num_shards` lists balanced by expected tokens, (prompt + max_new_tokens) * n.
 
-    Longest first onto the least-loaded shard (LPT); each shard keeps its prompts in their original order.
+    Each shard keeps its prompts in their original order.
     """
-    costs = [(len(p) // CHARS_PER_TOKEN + 1 + max_new_tokens) * n for p in prompts]
+    return balanced_shards([(len(p) // CHARS_PER_TOKEN + 1 + max_new_tokens) * n for p in prompts], num_shards)
+
+
+def balanced_shards(costs: Sequence[int], num_shards: int) -> list[list[int]]:
+    """Indices split into `num_shards` lists of near-equal total cost: longest first onto the least-loaded
+    shard (LPT), ties by index so every caller computes the same split; each list in ascending order."""
     heap = [(0, s) for s in range(num_shards)]
     shards: list[list[int]] = [[] for _ in range(num_shards)]
-    for index in sorted(range(len(prompts)), key=lambda i: (-costs[i], i)):
+    for index in sorted(range(len(costs)), key=lambda i: (-costs[i], i)):
         load, s = heapq.heappop(heap)
         shards[s].append(index)
         heapq.heappush(heap, (load + costs[index], s))
     return [sorted(shard) for shard in shards]
+
+
+def shard_sampling(sampling: SamplingParams, shards: list[list[int]], rng: random.Random) -> list[SamplingParams]:
+    """One seed per shard. Workers number their prompts from 0, so a shared seed would give the first prompt of
+    every shard the same random stream; a call without a seed still gets one, drawn from the group's generator."""
+    base = sampling.seed if sampling.seed is not None else rng.getrandbits(62)
+    return [
+        dataclasses.replace(sampling, seed=(base * 0x9E3779B1 + shard[0]) % 2**62 if shard else base)
+        for shard in shards
+    ]
 
 
 def _gather(prompt_count: int, n: int, shards: list[list[int]], results: list[list[Sample]]) -> list[Sample]:
@@ -54,17 +71,19 @@ def _gather(prompt_count: int, n: int, shards: list[list[int]], results: list[li
 class LocalRolloutGroup:
     """In-process workers, run one after the other: the debug-mode twin of RolloutGroup."""
 
-    def __init__(self, engine_factory: EngineFactory, num_workers: int = 1) -> None:
+    def __init__(self, engine_factory: EngineFactory, num_workers: int = 1, seed: int = 0) -> None:
         self.workers = [RolloutWorker(f"local-{i}", engine_factory) for i in range(num_workers)]
+        self._rng = random.Random(seed)
         self.weight_version = self.workers[0].engine.weight_version
         self._stats: dict[str, Any] = {"workers": num_workers, "restarts": 0, "weight_syncs": 0}
 
     def generate(self, prompts: Sequence[str], n: int, sampling: SamplingParams) -> list[Sample]:
         start = time.perf_counter()
         shards = shard_prompts(prompts, n, sampling.max_new_tokens, len(self.workers))
+        per_shard = shard_sampling(sampling, shards, self._rng)
         results = [
-            worker.generate([prompts[i] for i in shard], n, sampling) if shard else []
-            for worker, shard in zip(self.workers, shards, strict=True)
+            worker.generate([prompts[i] for i in shard], n, params) if shard else []
+            for worker, shard, params in zip(self.workers, shards, per_shard, strict=True)
         ]
         self._stats["last_generate_s"] = time.perf_counter() - start
         return _gather(len(prompts), n, shards, results)
@@ -103,11 +122,13 @@ class RolloutGroup:
         health_timeout_s: float = 60.0,
         max_restarts_per_call: int = 3,
         name: str = "rollout",
+        seed: int = 0,
     ) -> None:
         import ray
 
         self._ray = ray
         self._factory = engine_factory
+        self._rng = random.Random(seed)
         remote_cls = ray.remote(concurrency_groups={"health": 1})(RolloutWorker)
         self._actor_cls = remote_cls.options(num_cpus=num_cpus, num_gpus=num_gpus)
         self._torch_threads = torch_threads
@@ -186,8 +207,12 @@ class RolloutGroup:
         shards = shard_prompts(prompts, n, sampling.max_new_tokens, len(self.workers))
         busy = [i for i, shard in enumerate(shards) if shard]
         texts = [[prompts[j] for j in shard] for shard in shards]
+        per_shard = shard_sampling(sampling, shards, self._rng)
         results = self._run(
-            lambda i: self.workers[i].generate.remote(texts[i], n, sampling), busy, self.generate_timeout_s, "generate"
+            lambda i: self.workers[i].generate.remote(texts[i], n, per_shard[i]),
+            busy,
+            self.generate_timeout_s,
+            "generate",
         )
         self._stats["last_generate_s"] = time.perf_counter() - start
         return _gather(len(prompts), n, shards, [results.get(i, []) for i in range(len(shards))])

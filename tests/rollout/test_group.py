@@ -81,6 +81,16 @@ def test_shards_balance_expected_tokens_and_keep_order() -> None:
     assert shard_prompts(["a"], 3, 5, 4).count([]) == 3
 
 
+def test_shards_draw_independent_streams_and_repeat_under_a_seed(factory: functools.partial) -> None:
+    two = LocalRolloutGroup(factory, num_workers=2)
+    sampling = SamplingParams(temperature=1.0, max_new_tokens=16, seed=7)
+    first = two.generate(["Is 17 prime?"] * 2, 1, sampling)  # one prompt per worker, both numbered 0 there
+    assert first[0].completion_ids != first[1].completion_ids
+    assert _key(two.generate(["Is 17 prime?"] * 2, 1, sampling)) == _key(first)
+    unseeded = two.generate(["Is 17 prime?"] * 2, 1, SamplingParams(temperature=1.0, max_new_tokens=16))
+    assert unseeded[0].completion_ids != unseeded[1].completion_ids
+
+
 def test_pack_round_trip_all_dtypes() -> None:
     tensors = {"a": torch.randn(3, 4).to(torch.bfloat16), "b": torch.arange(7), "c": torch.zeros(0, 2)}
     out = unpack_weights(pack_weights(5, tensors), "w", expected_version=5)

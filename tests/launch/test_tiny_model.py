@@ -11,9 +11,9 @@ import torch
 from safetensors.torch import load_file
 from transformers import AutoModelForCausalLM, AutoTokenizer
 
+from reasonrl.launch.tiny_model import build_model, init_model, param_count
+from reasonrl.launch.tokenizer_build import BOS, EOS, PAD, ROLE_TOKENS
 from reasonrl.problems.stream import ProblemStream
-from reasonrl.rollout.tiny_model import build_model, init_model, param_count
-from reasonrl.rollout.tokenizer_build import BOS, EOS, PAD, ROLE_TOKENS
 
 CLI = [sys.executable, "-m", "reasonrl.launch.cli", "init-model"]
 
@@ -126,7 +126,7 @@ def test_reloaded_model_gives_the_same_logits(fresh, loaded) -> None:
 
 
 def test_tiny_and_small_sizes() -> None:
-    from reasonrl.rollout.tokenizer_build import build_tokenizer
+    from reasonrl.launch.tokenizer_build import build_tokenizer
 
     tiny = build_model(build_tokenizer(2048, per_level=20), "tiny", seed=0)
     assert 0.5e6 < param_count(tiny) < 5e6

@@ -1,4 +1,4 @@
-"""Shared rollout fixtures: one tiny model + tokenizer, built once per test session by `init_model`."""
+"""Shared fixtures: one tiny model + tokenizer, built once per test session by `init_model`."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from reasonrl.rollout.tiny_model import init_model
+from reasonrl.launch.tiny_model import init_model
 
 
 @pytest.fixture(scope="session")
