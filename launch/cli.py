@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from .export_cli import export
 from .init_model_cli import init_model
 from .problems_cli import app as problems_app
 from .verify_cli import verify
@@ -14,6 +15,7 @@ app = typer.Typer(
 app.add_typer(problems_app, name="problems")
 app.command("verify")(verify)
 app.command("init-model")(init_model)
+app.command("export")(export)
 
 
 def main() -> None:
