@@ -17,6 +17,7 @@ import torch
 from transformers import AutoModelForCausalLM, AutoTokenizer, DynamicCache
 
 from reasonrl.rollout.logprobs import position_ids_from_mask
+from reasonrl.rollout.prompts import encode_prompt
 from reasonrl.rollout.sampler import draw_uniforms, row_generators, sample_next
 from reasonrl.rollout.stops import StopChecker
 from reasonrl.rollout.types import Sample, SamplingParams
@@ -78,13 +79,7 @@ class TransformersEngine:
 
     # -- prompts ---------------------------------------------------------------------------------------------
     def encode_prompt(self, prompt: str) -> list[int]:
-        if not self.use_chat_template:
-            return list(self.tokenizer(prompt)["input_ids"])
-        messages = [{"role": "user", "content": prompt}]
-        if self.system_prompt:
-            messages.insert(0, {"role": "system", "content": self.system_prompt})
-        text = self.tokenizer.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
-        return list(self.tokenizer(text, add_special_tokens=False)["input_ids"])
+        return encode_prompt(self.tokenizer, prompt, self.system_prompt, self.use_chat_template)
 
     # -- generation ------------------------------------------------------------------------------------------
     def generate(self, prompts: Sequence[str], n: int, sampling: SamplingParams) -> list[Sample]:

@@ -15,7 +15,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from reasonrl.rollout.types import Sample, SamplingParams
-from reasonrl.rollout.weights import PackedWeights, WeightTransferError, pack_weights
+from reasonrl.rollout.weights import PackedWeights, WeightTransferError, pack_weights, unpack_weights
 from reasonrl.rollout.worker import EngineFactory, RolloutWorker
 
 CHARS_PER_TOKEN = 4  # the driver holds no tokenizer; a prompt's length in tokens is estimated from its characters
@@ -96,6 +96,10 @@ class LocalRolloutGroup:
         self._stats["weight_syncs"] += 1
         self._stats["last_weight_sync_s"] = time.perf_counter() - start
 
+    def push_weights(self, packed: PackedWeights) -> None:
+        """The Ray group's entry point, so the loop syncs both groups the same way."""
+        self.update_weights(packed.version, unpack_weights(packed, "local", packed.version))
+
     def health(self) -> list[dict[str, Any]]:
         return [worker.health() for worker in self.workers]
 
@@ -123,14 +127,21 @@ class RolloutGroup:
         max_restarts_per_call: int = 3,
         name: str = "rollout",
         seed: int = 0,
+        scheduling: Sequence[Any] | None = None,
     ) -> None:
+        """`scheduling`: one Ray scheduling strategy per worker (e.g. a placement-group bundle); a restarted
+        worker takes its slot's strategy again, so it lands where the one it replaces was reserved."""
         import ray
+
+        if scheduling is not None and len(scheduling) != num_workers:
+            raise ValueError(f"scheduling has {len(scheduling)} strategies for {num_workers} rollout workers")
+        self._scheduling = list(scheduling) if scheduling is not None else None
 
         self._ray = ray
         self._factory = engine_factory
         self._rng = random.Random(seed)
-        remote_cls = ray.remote(concurrency_groups={"health": 1})(RolloutWorker)
-        self._actor_cls = remote_cls.options(num_cpus=num_cpus, num_gpus=num_gpus)
+        self._actor_cls = ray.remote(concurrency_groups={"health": 1})(RolloutWorker)
+        self._actor_options: dict[str, Any] = {"num_cpus": num_cpus, "num_gpus": num_gpus}
         self._torch_threads = torch_threads
         self.generate_timeout_s = generate_timeout_s
         self.weight_timeout_s = weight_timeout_s
@@ -145,7 +156,10 @@ class RolloutGroup:
     # --- workers -------------------------------------------------------------------------------------------
 
     def _spawn(self, i: int) -> Any:
-        return self._actor_cls.remote(self.names[i], self._factory, self._torch_threads)
+        options = dict(self._actor_options)
+        if self._scheduling is not None:
+            options["scheduling_strategy"] = self._scheduling[i]
+        return self._actor_cls.options(**options).remote(self.names[i], self._factory, self._torch_threads)
 
     def _restart(self, i: int) -> None:
         """Replace worker i by a fresh actor carrying the latest weights the group delivered."""

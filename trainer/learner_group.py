@@ -8,6 +8,7 @@ names it, never a hang.
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -80,6 +81,18 @@ class LocalLearnerGroup:
         self.rank.shutdown()
 
 
+def _check_fits(cluster: dict[str, float], world: int, num_cpus: float, num_gpus: float) -> None:
+    """Fail at once when the whole cluster is smaller than the group: Ray would queue the ranks until the setup
+    timeout. (Resources held by other actors are not counted: those may be freed while we wait.)"""
+    for resource, each in (("CPU", num_cpus), ("GPU", num_gpus)):
+        have = cluster.get(resource, 0.0)
+        if each and world * each > have:
+            raise LearnerError(
+                f"learner: {world} ranks x {each:g} {resource} = {world * each:g} {resource}, but the Ray cluster has "
+                f"{have:g} {resource} in all; use fewer ranks or fewer {resource}s per rank, or add nodes"
+            )
+
+
 class LearnerGroup:
     """`world` ranks as Ray actors (one CPU process or one GPU each). Call after `ray.init`."""
 
@@ -95,15 +108,27 @@ class LearnerGroup:
         setup_timeout_s: float = 600.0,
         step_timeout_s: float = 3600.0,
         name: str = "learner",
+        scheduling: Sequence[Any] | None = None,
     ) -> None:
+        """`scheduling`: one Ray scheduling strategy per rank (e.g. placement-group bundles from
+        launch/placement.py); without it the ranks go wherever Ray puts them, checked first against the cluster."""
         import ray
 
         self._ray = ray
         self.world = world
         self.step_timeout_s = step_timeout_s
         self.names = [f"{name}-{r}" for r in range(world)]
-        actor = ray.remote(LearnerActor).options(num_cpus=num_cpus, num_gpus=num_gpus)
-        self.actors = [actor.remote(torch_threads) for _ in range(world)]
+        if scheduling is None:
+            _check_fits(ray.cluster_resources(), world, num_cpus, num_gpus)
+        elif len(scheduling) != world:
+            raise ValueError(
+                f"scheduling has {len(scheduling)} strategies for {world} learner ranks; give one per rank"
+            )
+        actor = ray.remote(LearnerActor)
+        placed = [{"scheduling_strategy": scheduling[r]} if scheduling else {} for r in range(world)]
+        self.actors = [
+            actor.options(num_cpus=num_cpus, num_gpus=num_gpus, **placed[r]).remote(torch_threads) for r in range(world)
+        ]
         addr, port = self._wait([self.actors[0].address.remote()], setup_timeout_s, "address")[0]
         self._wait(
             [a.setup.remote(cfg, loss, r, world, addr, port) for r, a in enumerate(self.actors)],

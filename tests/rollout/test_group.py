@@ -45,16 +45,6 @@ def _perturbed(engine: TransformersEngine, seed: int) -> dict[str, torch.Tensor]
 
 
 @pytest.fixture(scope="session")
-def ray_local() -> Iterator[None]:
-    if ray.is_initialized():  # another module's cluster: use it, leave it to its owner
-        yield
-        return
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, configure_logging=False)
-    yield
-    ray.shutdown()
-
-
-@pytest.fixture(scope="session")
 def factory(tiny_model_dir: Path) -> functools.partial:
     return functools.partial(TransformersEngine, str(tiny_model_dir))
 
@@ -65,8 +55,8 @@ def local(factory: functools.partial) -> LocalRolloutGroup:
     return LocalRolloutGroup(factory)
 
 
-@pytest.fixture(scope="session")
-def group(ray_local: None, factory: functools.partial) -> Iterator[RolloutGroup]:
+@pytest.fixture(scope="module")
+def group(ray_cluster: None, factory: functools.partial) -> Iterator[RolloutGroup]:
     g = RolloutGroup(factory, 2, num_cpus=1, generate_timeout_s=60, weight_timeout_s=20, health_timeout_s=20)
     yield g
     g.shutdown()
