@@ -117,8 +117,16 @@ def execute(prep: Prepared, console: Console) -> TrainResult:
             logger.truncate_after(start_step + 1)  # drops steps this run will redo; keeps the checkpointed one
         with logger, RunProgress(cfg.schedule.steps, start_step, console, enabled=cfg.logging.progress) as progress:
             hooks = RunHooks(cfg, run_dir, parts, prep.heldout, logger, progress)
-            loop = RLLoop(loop_config(cfg), parts.rollout, parts.learner, parts.pool.score, prep.stream, hooks)
-            loop.start_step, loop.policy_version = start_step, policy_version
+            loop = RLLoop(
+                loop_config(cfg),
+                parts.rollout,
+                parts.learner,
+                parts.pool.score,
+                prep.stream,
+                hooks,
+                start_step=start_step,
+                policy_version=policy_version,
+            )
             with stop_on_signals(loop.request_stop, console.print):
                 loop.run()
     except RunInterrupted as stop:
