@@ -218,5 +218,9 @@ class LearnerRank:
         }
 
     def shutdown(self) -> None:
+        # DeepSpeed's own destroy also drops its cached clone of the world group; torch's alone leaves it
+        # stale, and the next in-process learner (debug mode, tests) then fails to initialise.
         if torch.distributed.is_initialized():
-            torch.distributed.destroy_process_group()
+            import deepspeed.comm
+
+            deepspeed.comm.destroy_process_group()

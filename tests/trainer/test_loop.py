@@ -68,6 +68,20 @@ def make_loop(model: Path, steps: int, staleness: int = 0, **cfg: Any) -> tuple[
     return RLLoop(loop_cfg, rollout, learner, pool.score, stream, hooks), hooks, stream
 
 
+def test_in_process_learner_can_follow_one_that_shut_down(tiny_model_dir: Path) -> None:
+    """Debug runs and tests build several in-process learners one after another; a stale DeepSpeed group
+    left by the first made every later one fail."""
+    cfg = LearnerConfig(model=str(tiny_model_dir), lr=1e-3, seed=0)
+    first = LocalLearnerGroup(cfg, LossConfig())
+    before = first.named_weights()
+    first.shutdown()
+    second = LocalLearnerGroup(cfg, LossConfig())
+    after = second.named_weights()
+    assert before.keys() == after.keys()
+    assert all(torch.equal(before[k], after[k]) for k in before)
+    second.shutdown()
+
+
 def test_sync_loop_trains_syncs_and_checkpoints(tiny_model_dir: Path) -> None:
     loop, hooks, _ = make_loop(tiny_model_dir, steps=3, eval_every=2, checkpoint_every=2)
     loop.run()
