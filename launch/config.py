@@ -196,6 +196,24 @@ class LoggingCfg(_Section):
     stuck_reward_steps: int = Field(20, ge=1)
 
 
+class FaultsCfg(_Section):
+    """How much going wrong a run survives before it stops (with a resumable checkpoint and a message)."""
+
+    max_worker_deaths: int = Field(
+        3, ge=1, description="a rollout worker or reward worker slot dying this often within window_steps stops"
+    )
+    window_steps: int = Field(10, ge=1, description="the sliding window of steps max_worker_deaths counts over")
+    max_nonfinite_in_a_row: int = Field(
+        3, ge=1, description="consecutive steps whose update was skipped for a NaN/Inf before the run stops"
+    )
+    on_checkpoint_error: Literal["continue", "stop"] = Field(
+        "continue", description="continue: keep training and retry the checkpoint next step; stop: stop at once"
+    )
+    max_checkpoint_failures: int = Field(
+        3, ge=1, description="consecutive failed checkpoint attempts before even 'continue' stops the run"
+    )
+
+
 class RunConfig(_Section):
     model: ModelCfg = Field(description="the policy to train")
     problems: ProblemsCfg = Field(default_factory=ProblemsCfg)
@@ -206,6 +224,7 @@ class RunConfig(_Section):
     topology: TopologyCfg = Field(default_factory=TopologyCfg)
     schedule: ScheduleCfg = Field(default_factory=ScheduleCfg)
     logging: LoggingCfg = Field(default_factory=LoggingCfg)
+    faults: FaultsCfg = Field(default_factory=FaultsCfg)
     seed: int = 0
 
 

@@ -9,9 +9,9 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
+from .exit_codes import EXIT_SECOND_SIGNAL
+
 SIGNALS = (signal.SIGTERM, signal.SIGINT, signal.SIGUSR1)
-EXIT_PREEMPTED = 75  # EX_TEMPFAIL: launch/slurm.sbatch requeues the job on this code
-EXIT_SECOND_SIGNAL = 130
 
 
 @contextmanager
@@ -23,8 +23,11 @@ def stop_on_signals(request_stop: Callable[[], None], say: Callable[[str], None]
 
     def handle(signum: int, _frame: object) -> None:
         received.append(signum)
-        if len(received) > 1:
-            os._exit(EXIT_SECOND_SIGNAL)  # the user insists: no clean-up, the last checkpoint stays valid
+        if (
+            len(received) > 1
+        ):  # the user insists: no clean-up beyond not leaving orphans; the last checkpoint stays valid
+            _kill_children()
+            os._exit(EXIT_SECOND_SIGNAL)
         say(
             f"{signal.Signals(signum).name}: finishing this step, writing a checkpoint, then stopping (again: quit now)"
         )
@@ -36,3 +39,14 @@ def stop_on_signals(request_stop: Callable[[], None], say: Callable[[str], None]
     finally:
         for s, handler in previous.items():
             signal.signal(s, handler)
+
+
+def _kill_children() -> None:
+    """The processes this run started (reward workers, a local Ray's daemons and actors) die with it."""
+    import psutil
+
+    for child in psutil.Process().children(recursive=True):
+        try:
+            child.kill()
+        except psutil.NoSuchProcess:
+            pass

@@ -16,6 +16,7 @@ from rich.console import Console
 from reasonrl.rewards.shaping import ShapingConfig
 from reasonrl.trainer.checkpoint import CheckpointManager
 from reasonrl.trainer.export import export_hf
+from reasonrl.trainer.fault_watch import FaultLimits, FaultWatch
 from reasonrl.trainer.loop import LoopConfig, RLLoop, RunInterrupted
 from reasonrl.trainer.progress import RunProgress
 from reasonrl.trainer.run_log import RunLogger
@@ -23,6 +24,7 @@ from reasonrl.trainer.scoring import RewardSpec
 
 from . import topology
 from .config import RunConfig, save_config, to_sampling, to_shaping
+from .exit_codes import EXIT_PREEMPTED, exit_code_for
 from .plots import plot_run
 from .preflight import run_preflight
 from .problem_setup import eval_problems, training_families, training_stream
@@ -37,6 +39,8 @@ class TrainResult:
     hf_dir: Path | None = None
     plots: list[Path] = field(default_factory=list)
     interrupted_at: int | None = None  # the step a stop request ended the run after (checkpointed)
+    exit_code: int = 0  # launch/exit_codes.py: how the run ended
+    stopped: str | None = None  # why a run stopped before its last step
 
     def eval_accuracy(self) -> tuple[float | None, float | None]:
         """Held-out pass@1 at the first and the last evaluation of this run."""
@@ -97,47 +101,79 @@ def run_training(
 
 
 def execute(prep: Prepared, console: Console) -> TrainResult:
+    """Runs the loop; a failure the run can stop on cleanly (launch/exit_codes.py) comes back as a result with its
+    exit code, after everything started is shut down; anything else is raised."""
     cfg, run_dir = prep.cfg, prep.run_dir
     run_dir.mkdir(parents=True, exist_ok=True)
     save_config(cfg, run_dir / "config.yaml")
+    history: list[dict[str, float]] = []
     parts = topology.build(cfg)
     try:
-        start_step, policy_version = _restore(run_dir, parts, prep.stream, console) if prep.resume else (0, 0)
-        logger = RunLogger(
-            run_dir,
-            tensorboard=cfg.logging.tensorboard,
-            wandb=cfg.logging.wandb,
-            wandb_project=cfg.logging.wandb_project,
-            wandb_mode=cfg.logging.wandb_mode,
-            config=cfg.model_dump(mode="json"),
-            run_name=run_dir.name,
-            resume=prep.resume,
-        )
-        if prep.resume:
-            logger.truncate_after(start_step + 1)  # drops steps this run will redo; keeps the checkpointed one
-        with logger, RunProgress(cfg.schedule.steps, start_step, console, enabled=cfg.logging.progress) as progress:
-            hooks = RunHooks(cfg, run_dir, parts, prep.heldout, logger, progress)
-            loop = RLLoop(
-                loop_config(cfg),
-                parts.rollout,
-                parts.learner,
-                parts.pool.score,
-                prep.stream,
-                hooks,
-                start_step=start_step,
-                policy_version=policy_version,
-            )
-            with stop_on_signals(loop.request_stop, console.print):
-                loop.run()
+        _run_loop(prep, parts, history, console)
     except RunInterrupted as stop:
         console.print(f"stopped after step {stop.step}; continue with --resume --run-dir {run_dir}")
-        return TrainResult(run_dir, hooks.history, interrupted_at=stop.step)
+        return TrainResult(run_dir, history, interrupted_at=stop.step, exit_code=EXIT_PREEMPTED)
+    except Exception as err:
+        code = exit_code_for(err)
+        if code is None:
+            raise
+        console.print(f"[red]run stopped:[/] {err}")
+        console.print(f"{_newest_checkpoint(run_dir)}; continue with --resume --run-dir {run_dir}")
+        return TrainResult(run_dir, history, exit_code=code, stopped=str(err))
     finally:
         parts.shutdown()
-    result = TrainResult(run_dir, hooks.history)
+    result = TrainResult(run_dir, history)
     result.hf_dir = export_hf(CheckpointManager(run_dir).latest_valid()[1], run_dir / "hf")
     result.plots = plot_run(run_dir)
     return result
+
+
+def _run_loop(prep: Prepared, parts: Any, history: list[dict[str, float]], console: Console) -> None:
+    cfg, run_dir = prep.cfg, prep.run_dir
+    start_step, policy_version = _restore(run_dir, parts, prep.stream, console) if prep.resume else (0, 0)
+    logger = RunLogger(
+        run_dir,
+        tensorboard=cfg.logging.tensorboard,
+        wandb=cfg.logging.wandb,
+        wandb_project=cfg.logging.wandb_project,
+        wandb_mode=cfg.logging.wandb_mode,
+        config=cfg.model_dump(mode="json"),
+        run_name=run_dir.name,
+        resume=prep.resume,
+    )
+    if prep.resume:
+        logger.truncate_after(start_step + 1)  # drops steps this run will redo; keeps the checkpointed one
+    faults = fault_watch(cfg, parts, run_dir)
+    with logger, RunProgress(cfg.schedule.steps, start_step, console, enabled=cfg.logging.progress) as progress:
+        hooks = RunHooks(cfg, run_dir, parts, prep.heldout, logger, progress, faults, history)
+        loop = RLLoop(
+            loop_config(cfg),
+            parts.rollout,
+            parts.learner,
+            parts.pool.score,
+            prep.stream,
+            hooks,
+            start_step=start_step,
+            policy_version=policy_version,
+            faults=faults,
+        )
+        with stop_on_signals(loop.request_stop, console.print):
+            loop.run()
+
+
+def fault_watch(cfg: RunConfig, parts: Any, run_dir: Path) -> FaultWatch:
+    limits = FaultLimits(cfg.faults.max_worker_deaths, cfg.faults.window_steps, cfg.faults.max_nonfinite_in_a_row)
+    sources = {
+        "rollout": lambda: parts.rollout.stats().get("restarts_by_worker", {}),
+        "reward": lambda: parts.pool.stats().get("deaths_by_slot", {}),
+    }
+    counters = {"reward_resubmitted": lambda: parts.pool.stats().get("resubmitted", 0)}
+    return FaultWatch(limits, sources, run_dir, counters)
+
+
+def _newest_checkpoint(run_dir: Path) -> str:
+    steps = CheckpointManager(run_dir).list()
+    return f"the newest checkpoint is step {steps[-1]}" if steps else "no checkpoint was written"
 
 
 def _check_run_dir(run_dir: Path, resume: bool) -> None:

@@ -9,7 +9,6 @@ import typer
 from rich.console import Console
 
 from .errors import user_errors
-from .stop_signals import EXIT_PREEMPTED
 
 
 def train(
@@ -29,8 +28,8 @@ def train(
         cfg = load_config(config, overrides or [])
         prepared = prepare(cfg, run_dir or run_dir_for(cfg, Path(config).stem), resume=resume, console=console)
     result = execute(prepared, console)
-    if result.interrupted_at is not None:
-        raise typer.Exit(EXIT_PREEMPTED)
+    if result.exit_code:
+        raise typer.Exit(result.exit_code)
     first, last = result.eval_accuracy()
     console.print(f"run folder: {result.run_dir}")
     console.print(f"exported model: {result.hf_dir}")

@@ -2,8 +2,11 @@
 
 The parent never trusts a worker to stop: it reads each busy worker's CPU time (not wall time, so an
 overloaded node does not turn correct answers into timeouts) and SIGKILLs a worker over budget; a
-wall-clock backstop catches one stuck in a blocking call. Killed or dead workers are replaced, and
-their item scores 0 (`timeout`, `worker_died`). Every wait has a timeout, so `score` cannot hang.
+wall-clock backstop catches one stuck in a blocking call. Killed or dead workers are replaced. An item
+over budget scores 0 (`timeout`); an item whose worker died under it (OOM killer, an operator's kill, a
+dead fork server) is resubmitted up to `item_retries` times, since the death may have nothing to do with
+the item, and scores 0 (`worker_died`) only if it keeps killing workers. Every wait has a timeout, so
+`score` cannot hang.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import signal
 import time
 from collections import deque
 from collections.abc import Iterable, Iterator
@@ -32,6 +36,7 @@ log = logging.getLogger(__name__)
 PRELOAD = ["reasonrl.rewards.pool_preload"]
 START_TIMEOUT_S = 120.0
 MAX_START_FAILURES = 3
+SPAWN_ATTEMPTS = 5  # a fork server killed a moment ago refuses connections until it is reaped and relaunched
 
 
 class RewardPool:
@@ -51,14 +56,21 @@ class RewardPool:
         hedging: str = "refuse",
         wall_factor: float = 10.0,
         window: int = 1024,
+        item_retries: int = 1,
     ):
         if num_workers is None:
             num_workers = os.cpu_count() or 1
-        if num_workers < 0 or timeout_s <= 0 or memory_mb <= 0 or wall_factor < 1 or window < 1:
-            raise ValueError("RewardPool needs num_workers >= 0, timeout_s > 0, memory_mb > 0, wall_factor >= 1")
+        if num_workers < 0 or timeout_s <= 0 or memory_mb <= 0 or wall_factor < 1 or window < 1 or item_retries < 0:
+            raise ValueError(
+                "RewardPool needs num_workers >= 0, timeout_s > 0, memory_mb > 0, wall_factor >= 1, window >= 1, "
+                f"item_retries >= 0 (got {num_workers=}, {timeout_s=}, {memory_mb=}, {wall_factor=}, {window=}, "
+                f"{item_retries=})"
+            )
         self.num_workers, self.timeout_s, self.memory_mb, self.limits = num_workers, timeout_s, memory_mb, limits
         self.hedging, self.wall_timeout_s = hedging, timeout_s * wall_factor
         self.window = max(window, 2 * num_workers)
+        self.item_retries = item_retries
+        self._retry: deque[tuple[int, ScoreItem, int]] = deque()  # (index, item, attempt) to send before new input
         self._poll_s = min(0.05, max(0.005, timeout_s / 20))
         self._next_budget_check = 0.0
         self._stats = PoolStats()
@@ -68,7 +80,7 @@ class RewardPool:
         self._closed = False
         self._start_failures = 0
         self._ctx = _context() if num_workers else None
-        self._workers: list[Worker] = [self._spawn() for _ in range(num_workers)]
+        self._workers: list[Worker] = [self._spawn(slot) for slot in range(num_workers)]
 
     # -- public API ------------------------------------------------------------------------------------
 
@@ -100,8 +112,9 @@ class RewardPool:
         return list(self._score_inline(items))
 
     def stats(self) -> dict[str, Any]:
-        """Counters since creation (or `reset_stats`): items, timeouts, worker_deaths, refusals,
-        parse_errors, no_answer, user_errors, by_reason, latency_ms {kind: {n, p50, p99, max}}."""
+        """Counters since creation (or `reset_stats`): items, timeouts, worker_deaths, deaths_by_slot
+        {"reward-1": n} (slots that died), resubmitted, pool_restarts, worker_starts, refusals, parse_errors,
+        no_answer, user_errors, by_reason, latency_ms {kind: {n, p50, p99, max}}, startup_s."""
         return self._stats.snapshot()
 
     def reset_stats(self) -> None:
@@ -167,14 +180,30 @@ class RewardPool:
             ref = self._refs[item.reward] = portable_ref(item.reward)
         return item if ref == item.reward else ScoreItem(item.gold, item.completion, item.kind, item.mode, ref)
 
-    def _spawn(self) -> Worker:
+    def _spawn(self, slot: int) -> Worker:
+        """Start the worker for `slot`; a dead fork server is relaunched (counted in `pool_restarts`)."""
+        server_before = _forkserver_pid()
+        for attempt in range(SPAWN_ATTEMPTS):
+            try:
+                worker = Worker(self._ctx, slot, self.memory_mb, self.limits, self.hedging)
+                break
+            except (OSError, EOFError) as e:
+                if attempt == SPAWN_ATTEMPTS - 1:
+                    raise RuntimeError(f"cannot start reward worker reward-{slot}: {type(e).__name__}: {e}") from e
+                log.warning("starting reward worker reward-%d failed (%s); retrying (fork server dying?)", slot, e)
+                if attempt > 0:
+                    _drop_forkserver()
+                time.sleep(0.05 * 2**attempt)
+        if server_before is not None and _forkserver_pid() != server_before:
+            self._stats.pool_restarts += 1
+            log.warning("the reward pool's fork server %d died; started a new one", server_before)
         self._stats.worker_starts += 1
-        return Worker(self._ctx, self.memory_mb, self.limits, self.hedging)
+        return worker
 
     def _replace(self, w: Worker) -> None:
         w.kill()
-        if not self._closed:
-            self._workers[self._workers.index(w)] = self._spawn()
+        if not self._closed and self._workers[w.slot] is w:
+            self._workers[w.slot] = self._spawn(w.slot)
 
     def _collect(self, workers: list[Worker], done: dict[int, Verdict], timeout: float) -> None:
         """Wait up to `timeout` for messages or deaths; file results into `done`; replace dead workers."""
@@ -204,13 +233,16 @@ class RewardPool:
         if index == w.index:
             done[index] = verdict
             self._stats.record(w.label, verdict, seconds)
-            w.index = None
+            w.finish()
         if exiting:
-            self._stats.worker_deaths += 1
+            self._stats.record_death(w.name)
             self._replace(w)
 
     def _on_death(self, w: Worker, done: dict[int, Verdict]) -> None:
-        if w.index is not None:
+        if w.index is not None and w.item is not None and w.attempt < self.item_retries:
+            self._retry.append((w.index, w.item, w.attempt + 1))
+            self._stats.resubmitted += 1
+        elif w.index is not None:
             done[w.index] = Verdict.fail(WORKER_DIED)
             self._stats.record(w.label, done[w.index], None)
         if not w.ready:
@@ -221,8 +253,8 @@ class RewardPool:
                     f"reward workers die while starting ({MAX_START_FAILURES} in a row, exit code "
                     f"{w.process.exitcode}); see their stderr; is memory_mb={self.memory_mb} too small?"
                 )
-        self._stats.worker_deaths += 1
-        log.warning("reward worker %d died (exit code %s); replacing it", w.pid, w.process.exitcode)
+        self._stats.record_death(w.name)
+        log.warning("reward worker %s (pid %d) died (exit code %s); replacing it", w.name, w.pid, w.process.exitcode)
         self._replace(w)
 
     def _enforce_budgets(self, done: dict[int, Verdict]) -> None:
@@ -252,7 +284,8 @@ class _Batch:
         self.next_in = 0  # index of the next item to read
         self.next_out = 0  # index of the next verdict to yield
         self.done: dict[int, Verdict] = {}
-        self.retry: deque[tuple[int, ScoreItem]] = deque()
+        self.retry = pool._retry
+        self.retry.clear()
 
     def run(self) -> Iterator[Verdict]:
         pool = self.pool
@@ -275,9 +308,9 @@ class _Batch:
                 job = self._next_job()
                 if job is None:
                     return
-                index, item = job
+                index, item, attempt = job
                 try:
-                    w.assign(index, item, kind_label(item))
+                    w.assign(index, item, kind_label(item), attempt)
                 except (BrokenPipeError, ConnectionResetError, EOFError):
                     self.retry.appendleft(job)  # never started: another worker takes it
                     break
@@ -285,7 +318,7 @@ class _Batch:
                     self.done[index] = Verdict.fail(BAD_INPUT)
                     self.pool._stats.record("invalid", self.done[index], None)
 
-    def _next_job(self) -> tuple[int, ScoreItem] | None:
+    def _next_job(self) -> tuple[int, ScoreItem, int] | None:
         if self.retry:
             return self.retry.popleft()
         while not self.exhausted and self.next_in - self.next_out < self.pool.window:
@@ -297,13 +330,14 @@ class _Batch:
             index = self.next_in
             self.next_in += 1
             if is_valid(item):
-                return index, self.pool._prepared(item)
+                return index, self.pool._prepared(item), 0
             self.done[index] = Verdict.fail(BAD_INPUT)
             self.pool._stats.record("invalid", self.done[index], None)
         return None
 
     def _abandon(self) -> None:
         """If the caller stopped early, workers still busy on this batch are replaced (their replies are stale)."""
+        self.retry.clear()
         for w in list(self.pool._workers):
             if w.index is not None:
                 self.pool._replace(w)
@@ -315,3 +349,31 @@ def _context() -> Any:
     if method == "forkserver":
         ctx.set_forkserver_preload(PRELOAD)
     return ctx
+
+
+def _forkserver_pid() -> int | None:
+    from multiprocessing import forkserver
+
+    return forkserver._forkserver._forkserver_pid
+
+
+def _drop_forkserver() -> None:
+    """Forget a fork server that refuses connections (dying, or wedged) so the next start launches a fresh one.
+
+    Python relaunches a server it has reaped, but one SIGKILLed a moment ago may not be reapable yet, and a
+    wedged one never is: kill it and clear the module's record the way `ensure_running` does for a dead one.
+    """
+    from multiprocessing import forkserver
+
+    server = forkserver._forkserver
+    with server._lock:
+        pid = server._forkserver_pid
+        if pid is None:
+            return
+        try:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+        except (ProcessLookupError, ChildProcessError):  # already reaped
+            pass
+        os.close(server._forkserver_alive_fd)
+        server._forkserver_pid = server._forkserver_address = server._forkserver_alive_fd = None

@@ -44,6 +44,9 @@ class PoolStats:
     items: int = 0
     worker_deaths: int = 0  # processes that died on their own (out of memory, crash), not the ones we killed
     worker_starts: int = 0
+    resubmitted: int = 0  # items sent again because their worker died under them
+    pool_restarts: int = 0  # times the fork server was found dead and started again
+    deaths_by_slot: Counter = field(default_factory=Counter)  # "reward-1" -> deaths, so a sick slot can be named
     by_reason: Counter = field(default_factory=Counter)
     latency: dict[str, LatencyHistogram] = field(default_factory=dict)
     startup_s: float | None = None  # from pool creation until every first worker was ready
@@ -54,6 +57,10 @@ class PoolStats:
         if seconds is not None:
             self.latency.setdefault(label, LatencyHistogram()).add(seconds * 1e3)
 
+    def record_death(self, slot: str) -> None:
+        self.worker_deaths += 1
+        self.deaths_by_slot[slot] += 1
+
     def snapshot(self) -> dict[str, Any]:
         reasons = self.by_reason
         return {
@@ -61,6 +68,9 @@ class PoolStats:
             "timeouts": reasons[TIMEOUT],
             "worker_deaths": self.worker_deaths,
             "worker_starts": self.worker_starts,
+            "deaths_by_slot": dict(sorted(self.deaths_by_slot.items())),
+            "resubmitted": self.resubmitted,
+            "pool_restarts": self.pool_restarts,
             "refusals": sum(n for r, n in reasons.items() if r.startswith(REFUSED)),
             "parse_errors": reasons[PARSE_ERROR],
             "no_answer": reasons[NO_ANSWER],

@@ -8,6 +8,8 @@ import time
 from multiprocessing.connection import Connection
 from typing import Any
 
+import psutil
+
 from .pool_items import ScoreItem, score_item
 from .types import BAD_INPUT, DEFAULT_LIMITS, WORKER_DIED, Limits, Verdict
 
@@ -103,22 +105,32 @@ def _psutil_cpu_seconds(pid: int) -> float | None:
 
 
 class Worker:
-    """The parent's handle: one process, its pipe, and the item it is scoring (at most one)."""
+    """The parent's handle: one process in a fixed slot, its pipe, and the item it is scoring (at most one)."""
 
-    def __init__(self, ctx: Any, memory_mb: int, limits: Limits, hedging: str):
+    def __init__(self, ctx: Any, slot: int, memory_mb: int, limits: Limits, hedging: str):
+        self.slot = slot
         self.conn, child = ctx.Pipe()
         self.process = ctx.Process(
-            target=worker_main, args=(child, memory_mb, limits, hedging), daemon=True, name="reasonrl-reward"
+            target=worker_main, args=(child, memory_mb, limits, hedging), daemon=True, name=f"reasonrl-{self.name}"
         )
-        self.process.start()
-        child.close()
+        try:
+            self.process.start()
+        finally:
+            child.close()
+        self._handle = _os_handle(self.process.pid)
         self.started = time.monotonic()
         self.ready = False
         self.retired = False  # killed and replaced: ignore whatever it still says
         self.index: int | None = None
+        self.item: ScoreItem | None = None  # kept so the pool can resubmit it if this process dies
+        self.attempt = 0
         self.label = ""
         self._cpu0 = 0.0
         self._t0 = 0.0
+
+    @property
+    def name(self) -> str:
+        return f"reward-{self.slot}"
 
     @property
     def pid(self) -> int:
@@ -128,11 +140,15 @@ class Worker:
     def idle(self) -> bool:
         return self.ready and self.index is None
 
-    def assign(self, index: int, item: ScoreItem, label: str) -> None:
+    def assign(self, index: int, item: ScoreItem, label: str, attempt: int = 0) -> None:
         """Send one item; raises on a dead pipe or an unpicklable item (then nothing was sent)."""
         cpu0 = cpu_seconds(self.pid) or 0.0
         self.conn.send((index, item))
-        self.index, self.label, self._cpu0, self._t0 = index, label, cpu0, time.monotonic()
+        self.index, self.item, self.attempt, self.label = index, item, attempt, label
+        self._cpu0, self._t0 = cpu0, time.monotonic()
+
+    def finish(self) -> None:
+        self.index, self.item = None, None
 
     def usage(self) -> tuple[float, float]:
         """(CPU seconds, wall seconds) spent on the current item."""
@@ -143,6 +159,9 @@ class Worker:
         self.retired = True
         if self.process.is_alive():
             self.process.kill()
+        else:
+            # With its fork server dead the handle reports exit code 255 while the process may still run.
+            _kill_if_running(self._handle)
         self.process.join(timeout=5)
         self.conn.close()
 
@@ -152,3 +171,21 @@ class Worker:
             self.conn.send(None)
         except OSError:
             pass
+
+
+def _os_handle(pid: int | None) -> psutil.Process | None:
+    """A handle bound to the process's start time, so a later kill never hits a reused pid."""
+    try:
+        return None if pid is None else psutil.Process(pid)
+    except psutil.NoSuchProcess:  # already gone: nothing to kill later
+        return None
+
+
+def _kill_if_running(handle: psutil.Process | None) -> None:
+    if handle is None:
+        return
+    try:
+        if handle.is_running() and handle.status() != psutil.STATUS_ZOMBIE:
+            handle.kill()
+    except psutil.NoSuchProcess:
+        pass

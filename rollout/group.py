@@ -151,7 +151,12 @@ class RolloutGroup:
         self.workers = [self._spawn(i) for i in range(num_workers)]
         self._latest: tuple[int, Any] | None = None  # (version, ObjectRef of PackedWeights) last delivered
         self.weight_version = self.health()[0]["weight_version"]
-        self._stats: dict[str, Any] = {"workers": num_workers, "restarts": 0, "weight_syncs": 0}
+        self._stats: dict[str, Any] = {
+            "workers": num_workers,
+            "restarts": 0,
+            "restarts_by_worker": {},  # the trainer stops a run when one worker keeps dying
+            "weight_syncs": 0,
+        }
 
     # --- workers -------------------------------------------------------------------------------------------
 
@@ -163,9 +168,12 @@ class RolloutGroup:
 
     def _restart(self, i: int) -> None:
         """Replace worker i by a fresh actor carrying the latest weights the group delivered."""
+        start = time.perf_counter()
         self._ray.kill(self.workers[i], no_restart=True)
         self.workers[i] = self._spawn(i)
         self._stats["restarts"] += 1
+        by_worker = self._stats["restarts_by_worker"]
+        by_worker[self.names[i]] = by_worker.get(self.names[i], 0) + 1
         if self._latest is not None:
             version, ref = self._latest
             self._bounded_get(
@@ -174,6 +182,19 @@ class RolloutGroup:
                 what=f"worker {self.names[i]}: weight transfer for version {version} after restart",
                 error=WeightTransferError,
             )
+        self._stats["last_restart_s"] = time.perf_counter() - start
+
+    def _replace_dead(self, i: int, restarts: dict[int, int], what: str, err: Exception) -> None:
+        """Restart worker i, again if the replacement dies while it starts, within the per-call limit."""
+        while True:
+            restarts[i] += 1
+            if restarts[i] > self.max_restarts_per_call:
+                raise RolloutError(f"{what}: worker {self.names[i]} died {restarts[i]} times") from err
+            try:
+                self._restart(i)
+                return
+            except self._ray.exceptions.RayActorError as again:
+                err = again
 
     def _bounded_get(
         self, ref: Any, timeout_s: float, what: str = "call", error: type[Exception] = RolloutError
@@ -203,10 +224,7 @@ class RolloutGroup:
                 try:
                     results[i] = ray.get(ref, timeout=max(deadline - time.monotonic(), 1.0))
                 except ray.exceptions.RayActorError as err:
-                    restarts[i] += 1
-                    if restarts[i] > self.max_restarts_per_call:
-                        raise RolloutError(f"{what}: worker {self.names[i]} died {restarts[i]} times") from err
-                    self._restart(i)
+                    self._replace_dead(i, restarts, what, err)
                     pending[submit(i)] = i
                 except ray.exceptions.RayTaskError as err:
                     if isinstance(err.cause, WeightTransferError):
@@ -263,7 +281,11 @@ class RolloutGroup:
         return self._bounded_get(refs, self.health_timeout_s, what="health")
 
     def stats(self) -> dict[str, Any]:
-        return {**self._stats, "weight_version": self.weight_version}
+        return {
+            **self._stats,
+            "restarts_by_worker": dict(self._stats["restarts_by_worker"]),
+            "weight_version": self.weight_version,
+        }
 
     def shutdown(self) -> None:
         for worker in self.workers:

@@ -116,7 +116,12 @@ class CheckpointManager:
         return final
 
     def save(self, step: int, write_fn: Callable[[Path], None], driver_state: dict[str, Any]) -> Path:
-        tmp = self.begin(step)
+        try:
+            tmp = self.begin(step)
+        except OSError as e:  # a read-only or full disk fails here first
+            raise CheckpointError(
+                f"checkpoint {step}: cannot create its folder in {self.root} ({e}); earlier checkpoints are kept"
+            ) from e
         try:
             write_fn(tmp)
         except Exception as e:

@@ -30,11 +30,20 @@ def build_ds_config(cfg: LearnerConfig, dtype: str) -> dict[str, Any]:
         "zero_force_ds_cpu_optimizer": False,
         "bf16": {"enabled": dtype == "bfloat16"},
         "fp16": {"enabled": dtype == "float16"},
+        # Off for every ordinary load; trainer/reshard.py turns it on for the one load of a resharded checkpoint.
+        "checkpoint": {"load_universal": False},
         "steps_per_print": 1 << 30,
         "wall_clock_breakdown": False,
     }
     if cfg.deepspeed_config:
         config = merge(config, load_user_config(cfg.deepspeed_config))
+        section = config.get("checkpoint")
+        if isinstance(section, dict) and section.get("load_universal"):
+            raise ValueError(
+                f"learner.deepspeed_config: {cfg.deepspeed_config} sets checkpoint.load_universal, which would make "
+                "every resume expect a converted checkpoint; remove it: a checkpoint from another number of ranks "
+                "is converted automatically"
+            )
     return config
 
 

@@ -7,6 +7,7 @@ by mini-batch-global counts, so the gradient is the same for any number of ranks
 
 from __future__ import annotations
 
+import gc
 import math
 import time
 from pathlib import Path
@@ -14,7 +15,8 @@ from typing import Any
 
 import torch
 
-from reasonrl.trainer import distributed
+from reasonrl.trainer import distributed, nonfinite, reshard
+from reasonrl.trainer.checkpoint_writes import raise_if_any_failed, recording_writes
 from reasonrl.trainer.ds_config import build_ds_config
 from reasonrl.trainer.losses import AggregationScope
 from reasonrl.trainer.micro_loss import MicroBatch, micro_batch_loss
@@ -67,7 +69,14 @@ class LearnerRank:
     # -- training -------------------------------------------------------------------------------------------
 
     def train(self, batch: Batch) -> dict[str, float]:
-        """One learner step: mini-batches x epochs optimizer updates. Returns metrics, equal on every rank."""
+        """One learner step: mini-batches x epochs optimizer updates. Returns metrics, equal on every rank.
+
+        An update whose loss (any micro-batch, any rank) or gradient is NaN/Inf is skipped on every rank: weights,
+        optimizer moments and LR schedule stay as they were, the gradient is dropped. `train/nonfinite_skipped`
+        counts those updates, `train/nonfinite_loss` is 1.0 when some loss was non-finite; `train/loss` and
+        `train/grad_norm` average the applied updates only, so they are NaN only when every update was skipped.
+        `self.step` counts calls and advances either way (the mini-batch shuffle depends on it).
+        """
         start = time.perf_counter()
         costs = [len(p) + len(c) for p, c in zip(batch.prompt_ids, batch.completion_ids, strict=True)]
         cfg = self.cfg
@@ -77,14 +86,23 @@ class LearnerRank:
         ref = self._gathered_logprobs(batch, costs, self.reference) if self.reference is not None else None
         totals: dict[str, float] = {}
         grad_norms, losses = [], []
+        skipped, loss_nonfinite = 0, False
         for indices in plan:
-            loss, sums = self._update(batch, indices, costs, old, ref)
-            losses.append(loss)
-            grad_norms.append(self._grad_norm())
+            loss, sums, applied = self._update(batch, indices, costs, old, ref)
+            loss_nonfinite = loss_nonfinite or not math.isfinite(loss)
+            if applied:
+                losses.append(loss)
+                grad_norms.append(self._grad_norm())
+            else:
+                skipped += 1
             for key, value in sums.items():
                 totals[key] = totals.get(key, 0.0) + value
         self.step += 1
-        return self._metrics(totals, losses, grad_norms, time.perf_counter() - start)
+        metrics = self._metrics(totals, losses, grad_norms, time.perf_counter() - start)
+        metrics["train/optimizer_steps"] = float(len(plan))
+        metrics["train/nonfinite_skipped"] = float(skipped)
+        metrics["train/nonfinite_loss"] = float(loss_nonfinite)
+        return metrics
 
     def _update(
         self,
@@ -93,8 +111,9 @@ class LearnerRank:
         costs: list[int],
         old: dict[int, list[float]] | None,
         ref: dict[int, list[float]] | None,
-    ) -> tuple[float, dict[str, float]]:
-        """One optimizer step on the mini-batch `indices` (global), of which this rank trains its share."""
+    ) -> tuple[float, dict[str, float], bool]:
+        """One optimizer step on the mini-batch `indices` (global), of which this rank trains its share.
+        Returns the mini-batch loss, metric sums and whether the update was applied (see `_step_if_finite`)."""
         completion_lengths = [len(batch.completion_ids[i]) for i in indices]
         scope = AggregationScope(
             num_sequences=len(indices),
@@ -112,8 +131,30 @@ class LearnerRank:
             loss_total += loss.detach().double().cpu() * weight
             for key, value in metrics.items():
                 sums[key] = sums.get(key, 0.0) + value * weight
+        applied = self._step_if_finite(nonfinite.is_finite(loss_total))
+        return float(distributed.all_sum(loss_total)), sums, applied
+
+    def _step_if_finite(self, loss_finite: bool) -> bool:
+        """The optimizer step, skipped on every rank when any rank saw a non-finite loss or gradient.
+
+        DeepSpeed's ZeRO optimizers check the reduced gradient themselves and, on overflow, drop it without
+        touching weights, moments or the LR scheduler; a plain torch optimizer does not, so there the local
+        gradients are checked (a NaN on one rank is a NaN in the average) and the step is not taken at all.
+        """
+        ds_checks = nonfinite.optimizer_checks_overflow(self.engine.optimizer)
+        local_ok = loss_finite and (ds_checks or nonfinite.grads_finite(self.engine.module.parameters()))
+        skip = nonfinite.any_rank(not local_ok, self.device)
+        if skip and not ds_checks:
+            self.engine.zero_grad()
+            return False
         self.engine.step()
-        return float(distributed.all_sum(loss_total)), sums
+        applied = self.engine.was_step_applied()
+        if skip and applied:
+            raise RuntimeError(
+                "learner: a loss was NaN/Inf but DeepSpeed's optimizer applied the step anyway (its gradient was "
+                "finite); the weights may be corrupt: restore the last checkpoint"
+            )
+        return applied
 
     def _score(self, packed: Packed, with_entropy: bool = False) -> tuple[torch.Tensor, torch.Tensor | None]:
         """The policy's log-probabilities through the DeepSpeed engine. Under ZeRO-3 every rank runs the head
@@ -166,8 +207,8 @@ class LearnerRank:
         metrics = {f"train/{k}": v / tokens for k, v in reduced.items()}
         metrics.update(
             {
-                "train/loss": sum(losses) / len(losses),
-                "train/grad_norm": sum(grad_norms) / len(grad_norms),
+                "train/loss": sum(losses) / len(losses) if losses else math.nan,
+                "train/grad_norm": sum(grad_norms) / len(grad_norms) if grad_norms else math.nan,
                 "train/lr": float(self.scheduler.get_last_lr()[0]),
                 "train/tokens": tokens,
                 "train/seconds": seconds,
@@ -193,18 +234,30 @@ class LearnerRank:
         return out if self.rank == 0 else None
 
     def save(self, folder: Path) -> None:
-        """Write `folder/learner` (DeepSpeed state, every rank) and `folder/model` (config, tokenizer; rank 0)."""
-        folder = Path(folder)
-        self.engine.save_checkpoint(str(folder / "learner"), tag=CHECKPOINT_TAG, client_state={"step": self.step})
-        if self.rank == 0:
-            save_model_files(self.policy, self.tokenizer, folder / "model")
-        torch.distributed.barrier()
+        """Write `folder/learner` (DeepSpeed state, every rank) and `folder/model` (config, tokenizer; rank 0).
 
-    def load(self, folder: Path) -> int:
-        """Restore model, optimizer, scheduler and step from `folder/learner`; returns the step."""
-        path, client = self.engine.load_checkpoint(str(Path(folder) / "learner"), tag=CHECKPOINT_TAG)
-        if path is None:
-            raise FileNotFoundError(f"learner: no DeepSpeed checkpoint in {folder / 'learner'}")
+        A failed write (disk full, read-only) is recorded instead of raised, so every rank still passes
+        DeepSpeed's barriers; at the end all ranks raise `CheckpointWriteError` together and stay usable.
+        """
+        folder = Path(folder)
+        with recording_writes(self.engine) as writes:
+            # `latest` is written with a bare open(), outside the recording engine; the tag is fixed anyway.
+            self.engine.save_checkpoint(
+                str(folder / "learner"), tag=CHECKPOINT_TAG, client_state={"step": self.step}, save_latest=False
+            )
+            if self.rank == 0:
+                writes.attempt(save_model_files, self.policy, self.tokenizer, folder / "model")
+        if writes.failure is not None:
+            gc.collect()  # closes the half-written file (its frames may sit in a cycle), freeing its blocks
+        raise_if_any_failed(writes.failure, self.rank, folder)
+
+    def load(self, folder: Path, scratch_dir: Path | None = None) -> int:
+        """Restore model, optimizer, scheduler and step from `folder/learner`, also when another number of ranks
+        wrote it (resharded once into `scratch_dir`, by default RUN/.reshard for RUN/checkpoints/STEP, which
+        every rank can read as it can the checkpoint); returns the step."""
+        folder = Path(folder)
+        scratch = Path(scratch_dir) if scratch_dir is not None else folder.parent.parent / ".reshard"
+        client = reshard.load_checkpoint(self.engine, folder / "learner", CHECKPOINT_TAG, self.cfg.zero_stage, scratch)
         self.step = int(client.get("step", 0))
         return self.step
 

@@ -23,6 +23,10 @@ class LearnerError(RuntimeError):
     """A learner call that failed or timed out on some rank."""
 
 
+class LearnerLost(LearnerError):
+    """A rank died or stopped answering: the group is broken; the run resumes from its last checkpoint."""
+
+
 class LearnerActor:
     """The Ray-side shell of a rank: built empty so rank 0 can report its address before the group forms."""
 
@@ -137,19 +141,27 @@ class LearnerGroup:
         )
 
     def _wait(self, refs: list[Any], timeout_s: float, what: str) -> list[Any]:
-        """All results, or LearnerError naming the ranks that failed or did not answer in time."""
+        """All results in rank order, or LearnerError naming the first rank that failed or the ranks that did not
+        answer in time. Results are taken as they arrive: when one rank dies, the others sit in a collective
+        until its timeout, so waiting for all of them first would turn a crash into a long hang."""
         ray = self._ray
-        ready, pending = ray.wait(refs, num_returns=len(refs), timeout=timeout_s)
-        if pending:
-            late = [self.names[refs.index(r)] for r in pending]
-            raise LearnerError(f"learner {what}: ranks {', '.join(late)} did not answer within {timeout_s}s")
-        results = []
-        for rank, ref in enumerate(refs):
-            try:
-                results.append(ray.get(ref))
-            except (ray.exceptions.RayActorError, ray.exceptions.RayTaskError) as err:
-                raise LearnerError(f"learner {what}: rank {self.names[rank]} failed: {err}") from err
-        return results
+        deadline = time.monotonic() + timeout_s
+        results: dict[int, Any] = {}
+        pending = list(refs)
+        while pending:
+            ready, pending = ray.wait(pending, num_returns=1, timeout=max(0.0, deadline - time.monotonic()))
+            if not ready:
+                late = [self.names[refs.index(r)] for r in pending]
+                raise LearnerLost(f"learner {what}: ranks {', '.join(late)} did not answer within {timeout_s}s")
+            for ref in ready:
+                rank = refs.index(ref)
+                try:
+                    results[rank] = ray.get(ref)
+                except ray.exceptions.RayActorError as err:
+                    raise LearnerLost(f"learner {what}: rank {self.names[rank]} died: {err}") from err
+                except ray.exceptions.RayTaskError as err:
+                    raise LearnerError(f"learner {what}: rank {self.names[rank]} failed: {err}") from err
+        return [results[r] for r in range(len(refs))]
 
     def _all(self, method: str, *args: Any, timeout_s: float | None = None) -> list[Any]:
         refs = [a.call.remote(method, *args) for a in self.actors]

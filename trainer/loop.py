@@ -21,6 +21,8 @@ from reasonrl.rollout.types import SamplingParams
 
 from .batch_builder import build_batch
 from .dynamic_sampling import Collected, collect_groups
+from .fault_injection import poison, poisoned_steps
+from .fault_watch import FaultWatch
 from .phase_timer import PhaseTimer
 from .scoring import RewardSpec, ScoredGroup, ScoreFn, score_groups
 from .step_metrics import rollout_metrics, solve_counts
@@ -50,6 +52,10 @@ class RunInterrupted(Exception):
         self.step = step
 
 
+class CheckpointFailed(RuntimeError):
+    """A checkpoint the run cannot go on without (the last step's, or a stop's) could not be written."""
+
+
 class LoopHooks(Protocol):
     """What the loop hands to the run around it: logging, evaluation and checkpoint writing."""
 
@@ -57,7 +63,9 @@ class LoopHooks(Protocol):
 
     def evaluate(self, step: int) -> dict[str, float]: ...
 
-    def checkpoint(self, step: int, driver_state: dict[str, Any]) -> None: ...
+    def checkpoint(self, step: int, driver_state: dict[str, Any]) -> bool:
+        """True when written; False when it failed and the run may go on (it is retried the next step)."""
+        ...
 
 
 @dataclass
@@ -83,10 +91,14 @@ class RLLoop:
         hooks: LoopHooks,
         start_step: int = 0,
         policy_version: int = 0,
+        faults: FaultWatch | None = None,
     ) -> None:
         self.cfg, self.rollout, self.learner, self.score = cfg, rollout, learner, score
         self.stream, self.hooks = stream, hooks
         self.start_step, self.policy_version = start_step, policy_version
+        self.faults = faults
+        self._poisoned = poisoned_steps()
+        self._checkpoint_owed = False  # the last attempt failed: try again at the next step
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="rollout")
         self._stop = threading.Event()
         self._stopped_at: int | None = None  # the step whose checkpoint a stop request was answered with
@@ -117,6 +129,8 @@ class RLLoop:
         last = step == self.cfg.steps
         ahead = self._launch(step + 1) if self.cfg.staleness > 0 and not last else None
         metrics = self.train_step(step, collected, current.timer)
+        if self.faults is not None:
+            metrics |= self.faults.after_step(step, metrics)
         if ahead is not None:
             ahead.future.exception()  # wait: weights must not change under a running generation
         evaluate = last or (self.cfg.eval_every > 0 and step % self.cfg.eval_every == 0)
@@ -125,11 +139,15 @@ class RLLoop:
             metrics |= self.hooks.evaluate(step)
         metrics["time/step"] = time.perf_counter() - started
         self.hooks.on_step(step, metrics, collected.seen)
+        if self.faults is not None:
+            self.faults.check()
         periodic = self.cfg.checkpoint_every > 0 and step % self.cfg.checkpoint_every == 0
         stopping = self._stop.is_set() and not last
-        if last or periodic or stopping:
+        if last or periodic or stopping or self._checkpoint_owed:
             next_state = ahead.stream_state if ahead else self._stream_state()
-            self.hooks.checkpoint(step, self.driver_state(step, next_state))
+            self._checkpoint_owed = not self.hooks.checkpoint(step, self.driver_state(step, next_state))
+            if self._checkpoint_owed and (last or stopping):
+                raise CheckpointFailed(f"step {step}: the checkpoint the run ends with could not be written")
             self._stopped_at = step if stopping else None
         return ahead
 
@@ -143,8 +161,12 @@ class RLLoop:
         staleness = self.policy_version - batch.weight_version
         if staleness > self.cfg.staleness:
             raise RuntimeError(f"step {step}: batch is {staleness} versions old, over the bound {self.cfg.staleness}")
+        if step in self._poisoned:
+            batch = poison(batch)
         with timer("train"):
             train_metrics = self.learner.train(batch)
+        if train_metrics.get("train/nonfinite_skipped", 0.0) > 0 and self.faults is not None:
+            self.faults.nonfinite_batch(step, batch, train_metrics)
         self.policy_version += 1
         tokens = sum(len(ids) for ids in batch.completion_ids)
         return (

@@ -20,6 +20,7 @@ def rollout_metrics(groups: Sequence[ScoredGroup]) -> dict[str, float]:
     rewards = [r for g in groups for r in g.rewards]
     lengths = [len(s.completion_ids) for s in samples]
     out = {
+        "rollout/samples": float(len(samples)),
         "reward/mean": fmean(rewards),
         "reward/std": _std(rewards),
         "solve_rate/all": fmean(v.correct for g in groups for v in g.verdicts),

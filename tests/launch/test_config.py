@@ -137,12 +137,15 @@ def test_gpus_asked_on_a_machine_without_them() -> None:
     assert "this machine has 0" in message and "set topology.rollout.gpus=0" in message
 
 
-def test_zero3_with_one_learner_rank(tmp_path: Path) -> None:
-    message = error_of(minimal(tmp_path), ("learner.zero_stage=3",))
-    assert message == (
-        "config: learner.zero_stage: ZeRO-3 shards state across ranks but topology.learner_ranks=1; "
-        "with one rank set learner.zero_stage=0 or topology.learner_ranks>=2"
-    )
+def test_zero3_with_one_learner_rank_is_allowed(tmp_path: Path) -> None:
+    """One GPU offloading optimizer state, or a run resumed on fewer ranks than it was checkpointed with."""
+    cfg = load_config(minimal(tmp_path), ["learner.zero_stage=3", "learner.offload_optimizer=true"])
+    assert cfg.learner.zero_stage == 3 and cfg.topology.learner_ranks == 1
+
+
+def test_param_offload_needs_zero3(tmp_path: Path) -> None:
+    message = error_of(minimal(tmp_path), ("learner.offload_params=true",))
+    assert message.startswith("config: learner.offload_params:") and "learner.zero_stage=3" in message
 
 
 def test_debug_mode_is_one_process(tmp_path: Path) -> None:

@@ -79,7 +79,7 @@ def test_local_run_trains_two_zero2_ranks_asynchronously(tiny_model_dir: Path, t
         ("rollout.group_size=many", "rollout.group_size"),
         ("algorithm.advantage=ppo_magic", "algorithm.advantage"),
         ("topology.rollout.gpus=1", "topology.rollout.gpus"),
-        ("topology.learner_ranks=1", "learner.zero_stage"),
+        ("learner.offload_params=true", "learner.offload_params"),
         ("rollout.engine=vllm", "rollout.engine"),
     ],
 )

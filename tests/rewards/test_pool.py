@@ -147,7 +147,8 @@ def test_the_budget_is_cpu_time_not_wall_time():
     assert verdict.score > 0.5  # wall seconds: over the budget, yet not a timeout
 
 
-def test_a_worker_killed_from_outside_fails_only_its_item(pool, tmp_path):
+def test_without_retries_a_worker_killed_from_outside_fails_only_its_item(tmp_path):
+    """With retries (the default) the item would be scored again; tests/faults covers that."""
     pid_file = tmp_path / "pid"
 
     def kill_when_reported():
@@ -163,7 +164,8 @@ def test_a_worker_killed_from_outside_fails_only_its_item(pool, tmp_path):
     items = [boxed(i, True) for i in range(20)]
     items[7] = ScoreItem("", str(pid_file), reward="test_sleep")
     start = time.monotonic()
-    verdicts = pool.score(items)
+    with RewardPool(2, timeout_s=1.0, memory_mb=1024, item_retries=0) as pool:
+        verdicts = pool.score(items)
     killer.join()
     assert time.monotonic() - start < 4  # not the 5 s sleep
     assert verdicts[7].reason == "worker_died"

@@ -45,8 +45,9 @@ class Recorder:
         self.evals.append(step)
         return {"eval/pass@1": 0.0}
 
-    def checkpoint(self, step: int, driver_state: dict[str, Any]) -> None:
+    def checkpoint(self, step: int, driver_state: dict[str, Any]) -> bool:
         self.checkpoints[step] = driver_state
+        return True
 
 
 def make_loop(model: Path, steps: int, staleness: int = 0, **cfg: Any) -> tuple[RLLoop, Recorder, ProblemStream]:
