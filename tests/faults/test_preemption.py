@@ -7,8 +7,6 @@ import signal
 import time
 from pathlib import Path
 
-import pytest
-
 from reasonrl.launch.exit_codes import EXIT_PREEMPTED, EXIT_SECOND_SIGNAL
 from reasonrl.trainer.checkpoint import CheckpointManager
 
@@ -16,13 +14,12 @@ from .conftest import STEPS
 from .harness import Run, assert_same_steps, rows
 
 
-@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
-def test_signal_checkpoints_exits_75_and_resume_finishes(
-    tiny_model_dir: Path, tmp_path: Path, reference_run: Path, sig: signal.Signals
+def test_sigterm_checkpoints_exits_75_and_resume_finishes(
+    tiny_model_dir: Path, tmp_path: Path, reference_run: Path
 ) -> None:
     run = Run.start(tiny_model_dir, tmp_path / "run")
     run.wait_for_step(2)
-    run.proc.send_signal(sig)
+    run.proc.send_signal(signal.SIGTERM)
     assert run.wait() == EXIT_PREEMPTED, run.output[-3000:]
     stopped = max(r["step"] for r in rows(run.run_dir))
     assert 2 <= stopped < STEPS and CheckpointManager(run.run_dir).verify(stopped) is None
@@ -35,12 +32,13 @@ def test_signal_checkpoints_exits_75_and_resume_finishes(
     run.assert_no_leaks()
 
 
-def test_second_signal_exits_at_once(tiny_model_dir: Path, tmp_path: Path) -> None:
+def test_sigint_then_a_second_signal_exits_at_once(tiny_model_dir: Path, tmp_path: Path) -> None:
+    """Ctrl-C asks for the same clean stop as SIGTERM; pressing it again (or any second signal) quits now."""
     run = Run.start(tiny_model_dir, tmp_path / "run", steps=20)
     run.wait_for_step(2)
     while 2 not in CheckpointManager(run.run_dir).list():
         time.sleep(0.02)
-    run.proc.send_signal(signal.SIGTERM)
+    run.proc.send_signal(signal.SIGINT)
     deadline = time.monotonic() + 60
     # Two signals sent before Python runs its handler arrive as one: wait until the first is acknowledged.
     while "finishing this step" not in run.log_path.read_text():
