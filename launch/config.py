@@ -7,12 +7,13 @@ instead of being silently ignored by a run that trains for hours with the defaul
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from reasonrl.rewards.shaping import ShapingConfig
 from reasonrl.rollout.types import SamplingParams
@@ -28,6 +29,7 @@ CONFIG_DIR = Path(__file__).parent / "configs"
 Dtype = Literal["auto", "float32", "bfloat16"]
 Difficulty = Annotated[int, Field(ge=1, le=10)]
 Beta = Annotated[float, Field(ge=0, lt=1)]
+Multiplier = Annotated[float, Field(gt=0)]
 
 
 class _Section(BaseModel):
@@ -147,6 +149,9 @@ class LearnerCfg(_Section):
     offload_params: bool = False
     gradient_checkpointing: bool = False
     lr: float = Field(1e-6, gt=0)
+    lr_multipliers: dict[str, Multiplier] = Field(
+        default_factory=dict, description=r"regex on parameter names -> lr multiplier, e.g. {'model\.norm\.': 100}"
+    )
     weight_decay: float = Field(0.0, ge=0)
     betas: tuple[Beta, Beta] = (0.9, 0.999)
     warmup_steps: int = Field(0, ge=0)
@@ -159,6 +164,16 @@ class LearnerCfg(_Section):
     logprob_chunk: int = Field(1024, ge=1)
     deepspeed_config: str | None = None
     collective_timeout_s: float = Field(600.0, gt=0)
+
+    @field_validator("lr_multipliers")
+    @classmethod
+    def _patterns_compile(cls, value: dict[str, float]) -> dict[str, float]:
+        for pattern in value:
+            try:
+                re.compile(pattern)
+            except re.error as e:
+                raise ValueError(f"key {pattern!r} is not a regular expression ({e})") from None
+        return value
 
 
 class RoleResources(_Section):

@@ -52,7 +52,7 @@ class LearnerRank:
         self.device = torch.device("cuda", torch.cuda.current_device()) if torch.cuda.is_available() else None
         policy, self.tokenizer = load_policy(cfg, self.dtype, load_tokenizer=rank == 0)
         module = PolicyScorer(policy, loss.temperature, cfg.logprob_chunk)
-        optimizer = build_optimizer(module.parameters(), cfg, self.dtype)
+        optimizer = build_optimizer(policy, cfg, self.dtype)
         scheduler = torch.optim.lr_scheduler.LambdaLR(optimizer, lr_lambda(cfg))
         self.engine, _, _, self.scheduler = deepspeed.initialize(
             model=module, optimizer=optimizer, lr_scheduler=scheduler, config=build_ds_config(cfg, self.dtype)

@@ -6,6 +6,7 @@ sequence; the learner turns it into packed tensors itself.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 
@@ -99,6 +100,10 @@ class LearnerConfig:
     dtype: str = "auto"  # auto: bfloat16 on GPU, float32 on CPU
     gradient_checkpointing: bool = False
     lr: float = 1e-6
+    # Regex on parameter names (as the model names them) -> multiplier of lr; the first match wins. Adam moves
+    # each weight by about lr a step, so a gain that must move far (the final norm, which sets how sharp
+    # the policy is) needs its own, larger rate.
+    lr_multipliers: dict[str, float] = field(default_factory=dict)
     weight_decay: float = 0.0
     betas: tuple[float, float] = (0.9, 0.999)
     warmup_steps: int = 0
@@ -126,7 +131,13 @@ class LearnerConfig:
             (self.grad_clip >= 0, "grad_clip must be >= 0 (0 turns it off)"),
             (self.offload_params is False or self.zero_stage == 3, "offload_params needs zero_stage 3"),
             (self.offload_optimizer is False or self.zero_stage >= 1, "offload_optimizer needs zero_stage >= 1"),
+            (all(m > 0 for m in self.lr_multipliers.values()), "lr_multipliers values must be > 0"),
         ]
         for ok, message in checks:
             if not ok:
                 raise ValueError(f"learner: {message}")
+        for pattern in self.lr_multipliers:
+            try:
+                re.compile(pattern)
+            except re.error as e:
+                raise ValueError(f"learner: lr_multipliers key {pattern!r} is not a regular expression ({e})") from None
