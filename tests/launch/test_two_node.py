@@ -72,6 +72,17 @@ def test_learner_ranks_spread_over_both_nodes_train_one_step(connected: dict[str
     assert losses[0] != 0.0
 
 
+def wait_dead(actor: Any, timeout_s: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            ray.get(actor.health.remote(), timeout=5)
+        except ray.exceptions.RayActorError:
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"a killed actor still answers after {timeout_s} s")
+
+
 def test_rollout_workers_stay_on_their_reserved_node_after_a_restart(
     connected: dict[str, str], tiny_model_dir: Path
 ) -> None:
@@ -82,6 +93,7 @@ def test_rollout_workers_stay_on_their_reserved_node_after_a_restart(
         try:
             assert [node_of(w) for w in group.workers] == [connected["node_two"], connected["node_head"]]
             ray.kill(group.workers[0], no_restart=True)
+            wait_dead(group.workers[0])  # ray.kill returns at once; a call sent before it lands would still succeed
             samples = group.generate(["What is 2+3?", "Is 7 prime?"], 1, SamplingParams(max_new_tokens=4))
             assert group.stats()["restarts"] == 1
             assert len(samples) == 2
